@@ -3,6 +3,7 @@
 # terms.
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import BeneficiaryCountValidationError
@@ -22,7 +23,11 @@ class BeneficiaryCount(ModelSQL, ModelView):
         'company.company', "Company", required=True, ondelete='CASCADE')
     party = fields.Many2One(
         'party.party', "Organisation", required=True, ondelete='CASCADE',
-        domain=[('is_food_aid_organisation', '=', True)])
+        domain=[('is_food_aid_organisation', '=', True)],
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
     date_start = fields.Date("Start Date", required=True)
     date_end = fields.Date("End Date", required=True)
     persons = fields.Integer("Persons", required=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import (
@@ -41,7 +41,6 @@ class Party(metaclass=PoolMeta):
         "Habilitation Reference", strip=True,
         states={
             'invisible': ~Eval('is_food_aid_organisation'),
-            'required': Bool(Eval('habilitation_expiry')),
             })
     habilitation_expiry = fields.Date(
         "Habilitation Expiry",
@@ -75,7 +74,6 @@ class Party(metaclass=PoolMeta):
         "Organic Certificate", strip=True,
         states={
             'invisible': ~Eval('is_producer'),
-            'required': Bool(Eval('organic_certificate_expiry')),
             },
         help="The reference of the organic farming certificate.")
     organic_certificate_expiry = fields.Date(
