@@ -12,13 +12,19 @@ import unittest
 
 import pytest
 
-_worker = os.environ.get('PYTEST_XDIST_WORKER', 'main')
-if os.environ.get('DB_CACHE') and not os.environ['DB_CACHE'].startswith(
-        'postgresql://'):
-    os.environ['DB_CACHE'] = os.path.join(os.environ['DB_CACHE'], _worker)
-if (os.environ.get('TRYTOND_DATABASE__URI', '').startswith('postgresql')
-        and not os.environ.get('DB_NAME')):
-    os.environ['DB_NAME'] = f'test_food_aid_{_worker}_{os.getpid()}'
+def pytest_configure(config):
+    # Runs in each xdist worker before any test module imports trytond's
+    # test tools, which read DB_NAME and DB_CACHE once.
+    if (getattr(config.option, 'numprocesses', None)
+            and not hasattr(config, 'workerinput')):
+        return  # the xdist controller runs no test
+    worker = getattr(config, 'workerinput', {}).get('workerid', 'main')
+    cache = os.environ.get('DB_CACHE')
+    if cache and not cache.startswith('postgresql://'):
+        os.environ['DB_CACHE'] = os.path.join(cache, worker)
+    if (os.environ.get('TRYTOND_DATABASE__URI', '').startswith('postgresql')
+            and not os.environ.get('DB_NAME')):
+        os.environ['DB_NAME'] = f'test_food_aid_{worker}_{os.getpid()}'
 
 
 def pytest_pycollect_makeitem(collector, name, obj):
