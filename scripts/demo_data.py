@@ -120,7 +120,6 @@ def setup_accounting(company, today):
     Account = Model.get('account.account')
     AccountTemplate = Model.get('account.account.template')
     FiscalYear = Model.get('account.fiscalyear')
-    Sequence = Model.get('ir.sequence')
     SequenceStrict = Model.get('ir.sequence.strict')
     SequenceType = Model.get('ir.sequence.type')
 
@@ -147,7 +146,7 @@ def setup_accounting(company, today):
     fiscalyear.end_date = today.replace(month=12, day=31)
     fiscalyear.company = company
     move_type, = SequenceType.find([('name', '=', "Account Move")])
-    fiscalyear.move_sequence = Sequence(
+    fiscalyear.move_sequence = SequenceStrict(
         name=f"Écritures {today.year}", sequence_type=move_type,
         company=company, prefix=f'{today.year}-')
     fiscalyear.move_sequence.save()
@@ -156,7 +155,10 @@ def setup_accounting(company, today):
         name=f"Factures {today.year}", sequence_type=invoice_type,
         company=company, prefix=f'FA{today.year}-', padding=5)
     invoice_sequence.save()
-    sequences = fiscalyear.invoice_sequences.new()
+    if fiscalyear.invoice_sequences:
+        sequences, = fiscalyear.invoice_sequences
+    else:
+        sequences = fiscalyear.invoice_sequences.new()
     sequences.out_invoice_sequence = invoice_sequence
     sequences.out_credit_note_sequence = invoice_sequence
     sequences.in_invoice_sequence = invoice_sequence
@@ -168,7 +170,8 @@ def setup_accounting(company, today):
         revenue=revenue, expense=expense)
 
 
-def setup_users(password):
+def setup_users(company, password):
+    Company = Model.get('company.company')
     Group = Model.get('res.group')
     User = Model.get('res.user')
     Lang = Model.get('ir.lang')
@@ -190,8 +193,8 @@ def setup_users(password):
             ]:
         user = User(login=login, name=name, password=password)
         user.language = french
-        user.companies.extend(admin.companies)
-        user.company = admin.company
+        user.companies.append(Company(company.id))
+        user.company = Company(company.id)
         for xml_id in groups:
             user.groups.append(Group(get_id(xml_id)))
         user.save()
@@ -371,11 +374,14 @@ def load_parties(demo):
         party = Party(name=name, lang=french, is_catering=True)
         party.food_aid_channel = demo.channels['catering']
         address(party, "Avenue de la République", postal_code, city, france)
-        number = siren(prefix)
-        identifier = party.identifiers.new(type='fr_siren', code=number)
-        identifier = party.identifiers.new(
-            type='fr_siret', code=siret(number, 17))
+        party.identifiers.new(type='fr_siren', code=siren(prefix))
         catering.append(party)
+    Party.save(catering)
+    for party in catering:
+        # the SIRET identifies the establishment: the delivery address
+        party.identifiers.new(
+            type='fr_siret', code=siret(party.identifiers[0].code, 17),
+            address=party.addresses[0])
     Party.save(catering)
 
     step(f"{len(HOUSEHOLDS)} basket households")
@@ -511,7 +517,7 @@ def load_modules(demo):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--database', required=True)
-    parser.add_argument('--password', default='cocagne')
+    parser.add_argument('--password', default='cocagne16')
     parser.add_argument('--config', default=None)
     options = parser.parse_args()
 
@@ -520,7 +526,7 @@ def main():
     demo = types.SimpleNamespace(today=today)
     demo.company, demo.france, demo.french = setup_company(today)
     demo.accounts = setup_accounting(demo.company, today)
-    setup_users(options.password)
+    setup_users(demo.company, options.password)
     Location = Model.get('stock.location')
     demo.warehouse, = Location.find([('type', '=', 'warehouse')], limit=1)
     load_parties(demo)
