@@ -35,8 +35,8 @@ def step(message):
 
 
 def siret(siren, nic):
-    "Return a SIRET with a valid Luhn key from a SIREN and 3 digits"
-    base = f'{siren}{nic:03d}'
+    "Return a SIRET with a valid Luhn key from a SIREN and a 4-digit NIC"
+    base = ''.join(c for c in siren if c.isdigit()) + f'{nic:04d}'
     for key in range(10):
         number = base + str(key)
         total = 0
@@ -131,8 +131,8 @@ def setup_accounting(company, today):
     chart.execute('create_account')
     receivable, = Account.find([('code', '=', '4111')])
     payable, = Account.find([('code', '=', '4011')])
-    revenue, = Account.find([('code', '=', '707')])
-    expense, = Account.find([('code', '=', '607')])
+    revenue, = Account.find([('code', '=', '7071')])
+    expense, = Account.find([('code', '=', '6071')])
     chart.form.account_receivable = receivable
     chart.form.account_payable = payable
     if hasattr(chart.form, 'category_account_revenue'):
@@ -443,7 +443,7 @@ def load_products(demo):
         template.account_category = category
         template.food_family = family
         template.origin_country = demo.france
-        template.quality_labels.extend(labels[c] for c in codes)
+        template.quality_labels.extend(Label(labels[c].id) for c in codes)
         product, = template.products
         product.cost_price = Decimal(cost_price)
         templates.append(template)
@@ -479,6 +479,11 @@ SALES = [
 
 def load_sales(demo):
     Sale = Model.get('sale.sale')
+    Configuration = Model.get('sale.configuration')
+    # produce is weighed when shipped: invoice what was delivered
+    configuration = Configuration(1)
+    configuration.sale_invoice_method = 'shipment'
+    configuration.save()
     step(f"{len(SALES)} sales in the four channels")
     sales = {'quote': [], 'confirm': []}
     for kind, index, days, state, lines in SALES:
