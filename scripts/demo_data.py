@@ -482,7 +482,7 @@ def load_sales(demo):
     Configuration = Model.get('sale.configuration')
     # produce is weighed when shipped: invoice what was delivered
     configuration = Configuration(1)
-    configuration.sale_invoice_method = 'shipment'
+    configuration.sale_invoice_method = 'fulfillment'
     configuration.save()
     step(f"{len(SALES)} sales in the four channels")
     sales = {'quote': [], 'confirm': []}
