@@ -1,113 +1,18 @@
 """Smoke test of the server as the demo runs it: trytond with the web client,
 a database with food_aid, the root page and a login over JSON-RPC."""
-import base64
-import json
-import os
-import pathlib
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-import uuid
-
-import pytest
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-SAO = ROOT / 'var' / 'sao'
-BIN = pathlib.Path(sys.executable).parent
-PASSWORD = 'smoke-test-Pa55'
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
+def test_server_serves_web_client_and_login(server):
+    with urllib.request.urlopen(server.url + '/', timeout=30) as page:
+        html = page.read().decode()
+    assert 'tryton-sao' in html
 
-
-def rpc(url, method, params, session=None):
-    headers = {'Content-Type': 'application/json'}
-    if session:
-        token = base64.b64encode(session.encode()).decode()
-        headers['Authorization'] = f'Session {token}'
-    request = urllib.request.Request(
-        url, data=json.dumps({'id': 1, 'method': method, 'params': params})
-        .encode(), headers=headers)
-    with urllib.request.urlopen(request, timeout=60) as response:
-        answer = json.load(response)
-    assert 'error' not in answer, answer.get('error')
-    return answer['result']
-
-
-@pytest.fixture
-def database(tmp_path):
-    "A database with food_aid activated, on the backend of the test run"
-    uri = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
-    name = f'smoke_{uuid.uuid4().hex[:8]}'
-    env = dict(os.environ,
-        TRYTOND_DATABASE__URI=uri, TRYTOND_DATABASE__PATH=str(tmp_path))
-    env.pop('TRYTOND_CONFIG', None)
-    env.pop('DB_NAME', None)
-    if uri.startswith('postgresql'):
-        import psycopg
-        with psycopg.connect(uri.rstrip('/') + '/postgres',
-                autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    else:
-        (tmp_path / f'{name}.sqlite').touch()
-    passfile = tmp_path / 'password'
-    passfile.write_text(PASSWORD)
-    admin = subprocess.run([
-            BIN / 'trytond-admin', '-d', name, '--all', '--email', 'admin@example.org',
-            '-u', 'food_aid', '--activate-dependencies', '-l', 'fr'],
-        env=dict(env, TRYTONPASSFILE=str(passfile)),
-        capture_output=True, text=True)
-    assert admin.returncode == 0, admin.stderr[-3000:]
-    yield name, env
-    if uri.startswith('postgresql'):
-        import psycopg
-        with psycopg.connect(uri.rstrip('/') + '/postgres',
-                autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-def test_server_serves_web_client_and_login(database):
-    if not (SAO / 'index.html').exists():
-        pytest.skip(
-            "web client not installed in var/sao: run scripts/install")
-    name, env = database
-    port = free_port()
-    env = dict(env,
-        TRYTOND_WEB__LISTEN=f'127.0.0.1:{port}',
-        TRYTOND_WEB__ROOT=str(SAO))
-    server = subprocess.Popen(
-        [BIN / 'trytond', '-d', name], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f'http://127.0.0.1:{port}'
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + '/', timeout=5) as page:
-                    html = page.read().decode()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    server.kill()
-                    pytest.fail("server did not answer:\n"
-                        + server.stderr.read().decode()[-3000:])
-                time.sleep(0.5)
-        assert 'tryton-sao' in html
-
-        user_id, session, *_ = rpc(
-            f'{base}/{name}/rpc/', 'common.db.login',
-            ['admin', {'password': PASSWORD}, 'fr'])
-        session = f'admin:{user_id}:{session}'
-        menus = rpc(
-            f'{base}/{name}/rpc/', 'model.ir.ui.menu.search_read',
-            [[('name', '=', "Aide alimentaire")], 0, None, None, ['name'],
-                {'language': 'fr'}], session)
-        assert len(menus) == 1
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    user_id, key, *_ = server.rpc(
+        'common.db.login', ['admin', {'password': server.password}, 'fr'])
+    session = f'admin:{user_id}:{key}'
+    menus = server.rpc(
+        'model.ir.ui.menu.search_read',
+        [[('name', '=', "Aide alimentaire")], 0, None, None, ['name'],
+            {'language': 'fr'}], session)
+    assert len(menus) == 1

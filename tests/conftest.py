@@ -1,0 +1,112 @@
+"""Fixtures of the cross-module tests: a database with the project's base
+module and a trytond server serving the web client on a free port."""
+import base64
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import time
+import types
+import urllib.request
+import uuid
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SAO = ROOT / 'var' / 'sao'
+BIN = pathlib.Path(sys.executable).parent
+PASSWORD = 'smoke-test-Pa55'
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def rpc(url, method, params, session=None):
+    "Call the JSON-RPC method at url, with the session 'login:id:key'"
+    headers = {'Content-Type': 'application/json'}
+    if session:
+        token = base64.b64encode(session.encode()).decode()
+        headers['Authorization'] = f'Session {token}'
+    request = urllib.request.Request(
+        url, data=json.dumps({'id': 1, 'method': method, 'params': params})
+        .encode(), headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        answer = json.load(response)
+    assert 'error' not in answer, answer.get('error')
+    return answer['result']
+
+
+@pytest.fixture(scope='module')
+def database(tmp_path_factory):
+    "A database with food_aid activated, on the backend of the test run"
+    tmp_path = tmp_path_factory.mktemp('database')
+    uri = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
+    name = f'smoke_{uuid.uuid4().hex[:8]}'
+    env = dict(os.environ,
+        TRYTOND_DATABASE__URI=uri, TRYTOND_DATABASE__PATH=str(tmp_path))
+    env.pop('TRYTOND_CONFIG', None)
+    env.pop('DB_NAME', None)
+    postgresql = uri.startswith('postgresql')
+    if postgresql:
+        import psycopg
+        with psycopg.connect(uri.rstrip('/') + '/postgres',
+                autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    else:
+        (tmp_path / f'{name}.sqlite').touch()
+    passfile = tmp_path / 'password'
+    passfile.write_text(PASSWORD)
+    admin = subprocess.run([
+            BIN / 'trytond-admin', '-d', name, '--all',
+            '--email', 'admin@example.org',
+            '-u', 'food_aid', '--activate-dependencies', '-l', 'fr'],
+        env=dict(env, TRYTONPASSFILE=str(passfile)),
+        capture_output=True, text=True)
+    assert admin.returncode == 0, admin.stderr[-3000:]
+    yield name, env
+    if postgresql:
+        import psycopg
+        with psycopg.connect(uri.rstrip('/') + '/postgres',
+                autocommit=True) as connection:
+            connection.execute(
+                f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope='module')
+def server(database):
+    """A trytond serving the database and the web client: its url, database,
+    admin password and rpc(method, params, session)"""
+    if not (SAO / 'index.html').exists():
+        pytest.skip(
+            "web client not installed in var/sao: run scripts/install")
+    name, env = database
+    port = free_port()
+    env = dict(env,
+        TRYTOND_WEB__LISTEN=f'127.0.0.1:{port}',
+        TRYTOND_WEB__ROOT=str(SAO))
+    process = subprocess.Popen(
+        [BIN / 'trytond', '-d', name], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f'http://127.0.0.1:{port}'
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + '/', timeout=5).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("server did not answer:\n"
+                    + process.stderr.read().decode()[-3000:])
+            time.sleep(0.5)
+    yield types.SimpleNamespace(
+        url=base, database=name, password=PASSWORD,
+        rpc=lambda method, params, session=None: rpc(
+            f'{base}/{name}/rpc/', method, params, session))
+    process.terminate()
+    process.wait(timeout=30)
