@@ -1,0 +1,16 @@
+# This file is part of the food-aid platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+from trytond.model.exceptions import AccessError, ValidationError
+
+
+class FeeValidationError(ValidationError):
+    pass
+
+
+class HouseholdTierValidationError(ValidationError):
+    pass
+
+
+class PriceOverrideError(AccessError):
+    pass
