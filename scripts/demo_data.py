@@ -5,8 +5,9 @@ producers, food-aid organisations, canteens, basket households, produce and
 sales in every channel.
 
 Each module that needs demo data of its own ships a loader
-scripts/demo_<module suffix>.py with a function load(demo); they run after
-the base data, in the order of the modules' dependencies.
+scripts/demo_<module suffix>.py: its optional configure(demo) runs before the
+sales are created (prices, fees, tiers...), its load(demo) after them; the
+loaders run in the order of the modules' dependencies.
 """
 import argparse
 import datetime as dt
@@ -505,18 +506,18 @@ def load_sales(demo):
     Sale.click(sales['confirm'], 'confirm')
 
 
-def load_modules(demo):
+def module_loaders():
+    "Yield the demo loader of each activated module that has one"
     Module = Model.get('ir.module')
     activated = {m.name for m in Module.find([('state', '=', 'activated')])}
     for module, name in MODULE_LOADERS:
         path = ROOT / 'scripts' / f'{name}.py'
         if module not in activated or not path.exists():
             continue
-        step(f"demo data of {module}")
         spec = importlib.util.spec_from_file_location(name, path)
         loader = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(loader)
-        loader.load(demo)
+        yield module, loader
 
 
 def main():
@@ -536,8 +537,15 @@ def main():
     demo.warehouse, = Location.find([('type', '=', 'warehouse')], limit=1)
     load_parties(demo)
     load_products(demo)
+    loaders = list(module_loaders())
+    for module, loader in loaders:
+        if hasattr(loader, 'configure'):
+            step(f"configuration of {module}")
+            loader.configure(demo)
     load_sales(demo)
-    load_modules(demo)
+    for module, loader in loaders:
+        step(f"demo data of {module}")
+        loader.load(demo)
     print("    done", flush=True)
 
 

@@ -34,14 +34,18 @@ WEEK_SALES = [
     ]
 
 
-def load(demo):
-    """Load the pricing demo data
+def configure(demo):
+    """The household tiers and the fees, before the sales are made
 
     demo has today, company, category, products (name → product.product),
     customers (kind → parties) and channels (kind → food_aid.channel).
     """
     load_tiers(demo)
     load_fees(demo)
+
+
+def load(demo):
+    "A confirmed sale per channel for the coming week"
     reprice_open_sales(demo)
     return load_week_sales(demo)
 

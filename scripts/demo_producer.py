@@ -33,34 +33,42 @@ def offered_quantity(product, rank):
     return 30 - 4 * (rank % 4)
 
 
-def load(demo):
-    """Load the producer demo data
+def purchasable_products(demo):
+    return [
+        p for _, p in sorted(demo.products.items())
+        if p.purchasable and p.type == 'goods']
+
+
+def configure(demo):
+    """The producer group and its fair prices, before the sales are made
 
     demo has company, warehouse, today, producers (the garden first),
     products (name → product.product), customers (kind → parties) and
     channels (kind → food_aid.channel).
     """
     Group = Model.get('food_aid.producer.group')
-    Offer = Model.get('food_aid.producer.offer')
-    Allocation = Model.get('food_aid.allocation')
-
-    products = [
-        p for _, p in sorted(demo.products.items())
-        if p.purchasable and p.type == 'goods']
     week_start = demo.today
-    week_end = demo.today + dt.timedelta(days=6)
-
     group = Group(name="Groupement des producteurs du jardin")
     group.company = demo.company
     for rank, producer in enumerate(demo.producers):
         member = group.members.new(producer=producer)
         member.priority = 1 if rank == 0 else 2
         member.date_start = week_start.replace(month=1, day=1)
-    for product in products:
+    for product in purchasable_products(demo):
         price = group.prices.new(product=product)
         price.unit_price = fair_price(product)
         price.date_start = week_start.replace(month=1, day=1)
     group.save()
+
+
+def load(demo):
+    "A week of open offers and its confirmed allocation with the purchases"
+    Offer = Model.get('food_aid.producer.offer')
+    Allocation = Model.get('food_aid.allocation')
+
+    products = purchasable_products(demo)
+    week_start = demo.today
+    week_end = demo.today + dt.timedelta(days=6)
 
     offers = []
     for rank, producer in enumerate(demo.producers):
