@@ -1,0 +1,584 @@
+# This file is part of the food-aid platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+import csv
+import datetime as dt
+import io
+import json
+import os
+from contextlib import contextmanager
+from decimal import Decimal
+from unittest.mock import patch
+
+from trytond import backend
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.food_aid.tests.tools import untranslated
+from trytond.modules.food_aid_reporting.exceptions import MaCantineExportError
+from trytond.modules.food_aid_reporting.export import (
+    MA_CANTINE_COLUMNS, ma_cantine_csv, ma_cantine_rows)
+from trytond.pool import Pool
+from trytond.tests import test_tryton
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+D = Decimal
+YEAR = dt.date.today().year - 1
+MARCH = dt.date(YEAR, 3, 1)
+APRIL = dt.date(YEAR, 4, 1)
+SCHEMA = os.path.join(
+    os.path.dirname(__file__), '..', '..', '..', '..', 'shared', 'data',
+    'ma-cantine', 'achats_siret.json')
+SCHEMA = os.environ.get('MA_CANTINE_SCHEMA', os.path.normpath(SCHEMA))
+
+OPTIONAL_MODULES = ['food_aid_subsidy', 'food_aid_logistics']
+REPORTS = [
+    'food_aid.reporting.sale',
+    'food_aid.reporting.channel',
+    'food_aid.reporting.period',
+    'food_aid.reporting.family',
+    'food_aid.reporting.product',
+    'food_aid.reporting.producer',
+    'food_aid.reporting.mmpt',
+    'food_aid.reporting.egalim',
+    ]
+
+
+@contextmanager
+def count_queries():
+    "Count the SQL queries executed in the block"
+    if backend.name == 'sqlite':
+        from trytond.backend.sqlite.database import SQLiteCursor as Cursor
+    else:
+        from trytond.backend.postgresql.database import (
+            LoggingCursor as Cursor)
+    counter = {'queries': 0}
+    execute = Cursor.execute
+
+    def counting_execute(self, *args, **kwargs):
+        counter['queries'] += 1
+        return execute(self, *args, **kwargs)
+    with patch.object(Cursor, 'execute', counting_execute):
+        yield counter
+
+
+def get_country(code, name):
+    pool = Pool()
+    Country = pool.get('country.country')
+    countries = Country.search([('code', '=', code)])
+    if countries:
+        return countries[0]
+    country, = Country.create([{'name': name, 'code': code}])
+    return country
+
+
+def get_id(module, xml_id):
+    return Pool().get('ir.model.data').get_id(module, xml_id)
+
+
+class Scenario:
+    """A month of activity computed by hand:
+
+    March: the Restos buy 10 kg of carrots at 1.00 and 5 salads at 0.80;
+    the canteen 20 kg of carrots at 2.00 (21 kg delivered), 5000 g of
+    lentils at 0.004/g and 10 salads at 1.00.  April: the Restos buy 4 kg of
+    lentils at 1.50.  A draft sale of 100 kg does not count.
+    The platform bought in March from the near farm (20 km) 30 kg of carrots
+    at 0.60 and 20 salads at 0.40, from the far farm (300 km) 10 kg of
+    carrots at 0.50 and 10 kg of lentils at 1.00.
+    """
+
+    def __init__(self, company, suffix=''):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Address = pool.get('party.address')
+        Identifier = pool.get('party.identifier')
+        Channel = pool.get('food_aid.channel')
+        Template = pool.get('product.template')
+        Label = pool.get('food_aid.quality_label')
+        Count = pool.get('food_aid.beneficiary.count')
+        Uom = pool.get('product.uom')
+
+        self.company = company
+        kilogram = Uom(get_id('product', 'uom_kilogram'))
+        gram = Uom(get_id('product', 'uom_gram'))
+        unit = Uom(get_id('product', 'uom_unit'))
+        france = get_country('FR', "France")
+        italy = get_country('IT', "Italie")
+        bio, = Label.search([('code', '=', 'BIO')])
+        label_rouge, = Label.search([('code', '=', 'LABEL_ROUGE')])
+
+        self.food_aid, self.catering = Channel.search(
+            [('code', 'in', ['RPT-AA', 'RPT-RC'])], order=[('code', 'ASC')]) or (
+            Channel.create([
+                    {'name': "Aide alimentaire", 'code': 'RPT-AA',
+                        'kind': 'food_aid'},
+                    {'name': "Restauration collective", 'code': 'RPT-RC',
+                        'kind': 'catering'},
+                    ]))
+        self.restos, self.canteen, self.near, self.far = Party.create([{
+                    'name': "Restos du cœur" + suffix,
+                    'is_food_aid_organisation': True,
+                    'addresses': [('create', [{'city': "Angoulême"}])],
+                    }, {
+                    'name': "Cantine Jean Moulin" + suffix,
+                    'is_catering': True,
+                    'addresses': [('create', [{'city': "Angoulême"}])],
+                    }, {
+                    'name': "Ferme proche" + suffix,
+                    'is_producer': True, 'distance_km': 20,
+                    'addresses': [('create', [{'city': "Cognac"}])],
+                    }, {
+                    'name': "Ferme lointaine" + suffix,
+                    'is_producer': True, 'distance_km': 300,
+                    'addresses': [('create', [{'city': "Agen"}])],
+                    }])
+        address, = Address.search([('party', '=', self.canteen.id)])
+        Identifier.create([{
+                    'party': self.canteen.id, 'address': address.id,
+                    'type': 'fr_siret', 'code': '73282932000074',
+                    }])
+        Count.create([{
+                    'company': company.id,
+                    'party': self.restos.id,
+                    'date_start': dt.date(YEAR, 1, 1),
+                    'date_end': dt.date(YEAR, 12, 31),
+                    'persons': 120, 'households': 50,
+                    }])
+
+        def template(name, uom, family, labels, country):
+            return {
+                'name': name + suffix, 'type': 'goods',
+                'default_uom': uom.id, 'purchase_uom': uom.id,
+                'salable': True, 'sale_uom': uom.id, 'purchasable': True,
+                'food_family': family,
+                'quality_labels': [('add', [l.id for l in labels])],
+                'origin_country': country.id if country else None,
+                'products': [('create', [{}])],
+                }
+        carrots, lentils, salad = Template.create([
+                template("Carottes", kilogram, 'FRUITS_ET_LEGUMES', [bio],
+                    france),
+                template("Lentilles", kilogram, 'AUTRES', [label_rouge],
+                    italy),
+                template("Salade", unit, 'FRUITS_ET_LEGUMES', [], None),
+                ])
+        self.carrots, = carrots.products
+        self.lentils, = lentils.products
+        self.salad, = salad.products
+        self.units = {'kg': kilogram, 'g': gram, 'u': unit}
+
+        self.sale(self.restos, self.food_aid, MARCH.replace(day=10), [
+                (self.carrots, 10, 'kg', '1.00', None),
+                (self.salad, 5, 'u', '0.80', None)])
+        self.sale(self.canteen, self.catering, MARCH.replace(day=12), [
+                (self.carrots, 20, 'kg', '2.00', 21),
+                (self.lentils, 5000, 'g', '0.004', None),
+                (self.salad, 10, 'u', '1.00', None)])
+        self.sale(self.restos, self.food_aid, APRIL.replace(day=5), [
+                (self.lentils, 4, 'kg', '1.50', None)])
+        self.sale(self.restos, self.food_aid, APRIL.replace(day=6), [
+                (self.carrots, 100, 'kg', '1.00', None)], state='draft')
+        self.purchase(self.near, [
+                (self.carrots, 30, '0.60'), (self.salad, 20, '0.40')])
+        self.purchase(self.far, [
+                (self.carrots, 10, '0.50'), (self.lentils, 10, '1.00')])
+
+    def sale(self, party, channel, date, lines, state='confirmed'):
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        sale, = Sale.create([{
+                    'company': self.company.id,
+                    'party': party.id,
+                    'channel': channel.id,
+                    'sale_date': date,
+                    'currency': self.company.currency.id,
+                    'invoice_address': party.addresses[0].id,
+                    'shipment_address': party.addresses[0].id,
+                    'lines': [('create', [{
+                                    'product': product.id,
+                                    'quantity': quantity,
+                                    'unit': self.units[unit].id,
+                                    'unit_price': D(price),
+                                    'actual_quantity': actual,
+                                    } for product, quantity, unit, price,
+                                actual in lines])],
+                    }])
+        # the reports read the state; the workflow is core Tryton's own
+        Sale.write([sale], {'state': state})
+        return sale
+
+    def purchase(self, party, lines):
+        pool = Pool()
+        Purchase = pool.get('purchase.purchase')
+        purchase, = Purchase.create([{
+                    'company': self.company.id,
+                    'party': party.id,
+                    'purchase_date': MARCH,
+                    'currency': self.company.currency.id,
+                    'invoice_address': party.addresses[0].id,
+                    'lines': [('create', [{
+                                    'product': product.id,
+                                    'quantity': quantity,
+                                    'unit': product.default_uom.id,
+                                    'unit_price': D(price),
+                                    } for product, quantity, price in lines])],
+                    }])
+        Purchase.write([purchase], {'state': 'confirmed'})
+        return purchase
+
+
+def year_context(company, **context):
+    values = {
+        'company': company.id,
+        'from_date': dt.date(YEAR, 1, 1),
+        'to_date': dt.date(YEAR, 12, 31),
+        'period': 'month',
+        }
+    values.update(context)
+    return Transaction().set_context(**values)
+
+
+class FoodAidReportingTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Food Aid Reporting module"
+    module = 'food_aid_reporting'
+
+    def test_view(self):
+        "Test the views, those of an optional module when it is activated"
+        # the views of the optional parts live in view/<optional module>/
+        directory = os.path.join(os.path.dirname(__file__), '..', 'view')
+        inactive = [
+            os.path.normpath(os.path.join(directory, m))
+            for m in OPTIONAL_MODULES if m not in (self.extras or [])]
+        glob = test_tryton.glob.glob
+
+        def active_views(pattern, **kwargs):
+            return [f for f in glob(pattern, **kwargs)
+                if not any(os.path.normpath(f).startswith(d)
+                    for d in inactive)]
+        with patch.object(test_tryton.glob, 'glob', active_views):
+            super().test_view()
+
+    @with_transaction()
+    def test_french_translation_complete(self):
+        "Every string of the module has its French translation"
+        path = os.path.join(
+            os.path.dirname(__file__), '..', 'locale', 'fr.po')
+        missing = untranslated('food_aid_reporting', path)
+        self.assertEqual(
+            [f'{e.msgctxt} {e.msgid}' for e in missing], [])
+
+    def assertRows(self, records, fields, expected):
+        "Compare the records' fields with the expected tuples"
+        def value(record, name):
+            value = getattr(record, name)
+            if hasattr(value, 'id'):
+                return value.id
+            if isinstance(value, float):
+                return round(value, 3)
+            return value
+        self.assertEqual(
+            sorted(tuple(value(r, f) for f in fields) for r in records),
+            sorted(expected))
+
+    @with_transaction()
+    def test_channel_report(self):
+        "Kilograms, pieces and amounts by channel"
+        pool = Pool()
+        Channel = pool.get('food_aid.reporting.channel')
+        company = create_company()
+        with set_company(company):
+            s = Scenario(company)
+            with year_context(company):
+                self.assertRows(Channel.search([]),
+                    ['channel', 'quantity_kg', 'quantity_pieces', 'amount',
+                        'number', 'customers'], [
+                        (s.food_aid.id, 14, 5, D('20.00'), 2, 1),
+                        (s.catering.id, 26, 10, D('72.00'), 1, 1),
+                        ])
+            with year_context(company, channel=s.food_aid.id,
+                    to_date=dt.date(YEAR, 3, 31)):
+                self.assertRows(Channel.search([]),
+                    ['channel', 'quantity_kg', 'amount'], [
+                        (s.food_aid.id, 10, D('14.00')),
+                        ])
+
+    @with_transaction()
+    def test_period_family_product_reports(self):
+        "Kilograms and amounts by month, by food family and by product"
+        pool = Pool()
+        Period = pool.get('food_aid.reporting.period')
+        Family = pool.get('food_aid.reporting.family')
+        Product = pool.get('food_aid.reporting.product')
+        company = create_company()
+        with set_company(company):
+            s = Scenario(company)
+            with year_context(company):
+                self.assertRows(Period.search([]),
+                    ['date', 'quantity_kg', 'quantity_pieces', 'amount',
+                        'number', 'customers'], [
+                        (MARCH, 36, 15, D('86.00'), 2, 2),
+                        (APRIL, 4, 0, D('6.00'), 1, 1),
+                        ])
+                self.assertRows(Family.search([]),
+                    ['food_family', 'quantity_kg', 'quantity_pieces',
+                        'amount'], [
+                        ('FRUITS_ET_LEGUMES', 31, 15, D('66.00')),
+                        ('AUTRES', 9, 0, D('26.00')),
+                        ])
+                products = Product.search([])
+                self.assertEqual(
+                    [p.product for p in products],
+                    [s.carrots, s.lentils, s.salad])
+                self.assertRows(products,
+                    ['product', 'quantity_kg', 'quantity_pieces', 'amount'], [
+                        (s.carrots.id, 31, 0, D('52.00')),
+                        (s.lentils.id, 9, 0, D('26.00')),
+                        (s.salad.id, 0, 15, D('14.00')),
+                        ])
+            with year_context(company, period='year'):
+                self.assertRows(Period.search([]),
+                    ['date', 'quantity_kg', 'amount'], [
+                        (dt.date(YEAR, 1, 1), 40, D('92.00'))])
+
+    @with_transaction()
+    def test_sale_report(self):
+        "Sales by channel, customer, food family and month"
+        pool = Pool()
+        Sale = pool.get('food_aid.reporting.sale')
+        company = create_company()
+        with set_company(company):
+            s = Scenario(company)
+            with year_context(company):
+                self.assertRows(Sale.search([]),
+                    ['date', 'channel', 'customer', 'food_family',
+                        'quantity_kg', 'quantity_pieces', 'amount'], [
+                        (MARCH, s.food_aid.id, s.restos.id,
+                            'FRUITS_ET_LEGUMES', 10, 5, D('14.00')),
+                        (MARCH, s.catering.id, s.canteen.id,
+                            'FRUITS_ET_LEGUMES', 21, 10, D('52.00')),
+                        (MARCH, s.catering.id, s.canteen.id,
+                            'AUTRES', 5, 0, D('20.00')),
+                        (APRIL, s.food_aid.id, s.restos.id,
+                            'AUTRES', 4, 0, D('6.00')),
+                        ])
+
+    @with_transaction()
+    def test_producer_report(self):
+        "Purchases from each producer by month"
+        pool = Pool()
+        Producer = pool.get('food_aid.reporting.producer')
+        company = create_company()
+        with set_company(company):
+            s = Scenario(company)
+            with year_context(company):
+                self.assertRows(Producer.search([]),
+                    ['date', 'producer', 'quantity_kg', 'quantity_pieces',
+                        'amount', 'number'], [
+                        (MARCH, s.near.id, 30, 20, D('26.00'), 1),
+                        (MARCH, s.far.id, 20, 0, D('15.00'), 1),
+                        ])
+
+    @with_transaction()
+    def test_mmpt_report(self):
+        "MMPT indicators of the food-aid organisation by month"
+        pool = Pool()
+        MMPT = pool.get('food_aid.reporting.mmpt')
+        company = create_company()
+        with set_company(company):
+            s = Scenario(company)
+            with year_context(company):
+                # 30 of the 40 kg of carrots come from the near farm
+                self.assertRows(MMPT.search([]),
+                    ['date', 'organisation', 'quantity_kg', 'quantity_pieces',
+                        'fruit_vegetable_kg', 'labelled_kg', 'local_kg',
+                        'fruit_vegetable_share', 'labelled_share',
+                        'local_share', 'persons'], [
+                        (MARCH, s.restos.id, 10, 5, 10, 10, 7.5,
+                            D('100.00'), D('100.00'), D('75.00'), 120),
+                        (APRIL, s.restos.id, 4, 0, 0, 4, 0,
+                            D('0.00'), D('100.00'), D('0.00'), 120),
+                        ])
+
+    @with_transaction()
+    def test_mmpt_local_radius(self):
+        "The configured radius decides which producers are local"
+        pool = Pool()
+        MMPT = pool.get('food_aid.reporting.mmpt')
+        Configuration = pool.get('food_aid.reporting.configuration')
+        company = create_company()
+        with set_company(company):
+            Scenario(company)
+            configuration = Configuration(1)
+            configuration.local_radius = 10
+            configuration.save()
+            with year_context(company, period='year'):
+                row, = MMPT.search([])
+                self.assertEqual(row.local_kg, 0)
+            configuration.local_radius = 300
+            configuration.save()
+            with year_context(company, period='year'):
+                row, = MMPT.search([])
+                self.assertEqual(row.local_kg, 14)
+
+    @with_transaction()
+    def test_egalim_report(self):
+        "EGalim shares of the canteen's purchases in the year"
+        pool = Pool()
+        Egalim = pool.get('food_aid.reporting.egalim')
+        company = create_company()
+        with set_company(company):
+            s = Scenario(company)
+            # a statement covers whole years whatever the dates
+            with year_context(company, from_date=dt.date(YEAR, 3, 12),
+                    to_date=dt.date(YEAR, 3, 12)):
+                self.assertRows(Egalim.search([]),
+                    ['year', 'customer', 'amount', 'organic_amount',
+                        'egalim_amount', 'fruit_vegetable_amount',
+                        'organic_share', 'egalim_share'], [
+                        (dt.date(YEAR, 1, 1), s.canteen.id, D('72.00'),
+                            D('42.00'), D('62.00'), D('52.00'),
+                            D('58.33'), D('86.11')),
+                        ])
+
+    @with_transaction()
+    def test_reports_constant_queries(self):
+        "Each report answers in as many queries for ten times the data"
+        pool = Pool()
+        company = create_company()
+
+        def queries(name):
+            Model = pool.get(name)
+            with year_context(company):
+                Model.read(
+                    [r.id for r in Model.search([])],
+                    list(Model._fields.keys()))  # warm the caches
+                with count_queries() as counter:
+                    records = Model.search([])
+                    Model.read([r.id for r in records],
+                        list(Model._fields.keys()))
+                # the figures grow with the data, not the queries
+                total = sum(
+                    float(getattr(r, 'quantity_kg', 0) or 0)
+                    + float(getattr(r, 'amount', 0) or 0)
+                    for r in Model.browse(records))
+                return counter['queries'], total
+
+        with set_company(company):
+            Scenario(company)
+            small = {name: queries(name) for name in REPORTS}
+            for index in range(9):
+                Scenario(company, suffix=f' {index}')
+            large = {name: queries(name) for name in REPORTS}
+        for name in REPORTS:
+            with self.subTest(report=name):
+                self.assertEqual(small[name][0], large[name][0])
+                self.assertAlmostEqual(large[name][1], 10 * small[name][1])
+
+    def _export(self, scenario):
+        rows = ma_cantine_rows(scenario.company, scenario.canteen, YEAR)
+        return rows, ma_cantine_csv(rows)
+
+    @with_transaction()
+    def test_ma_cantine_export(self):
+        "The canteen's purchases of the year, one row per sale line"
+        company = create_company()
+        with set_company(company):
+            s = Scenario(company)
+            rows, content = self._export(s)
+        self.assertEqual(
+            content.splitlines()[0], ','.join(MA_CANTINE_COLUMNS))
+        reader = list(csv.DictReader(io.StringIO(content)))
+        self.assertEqual([(
+                    r['description'], r['date'], r['prix_ht'],
+                    r['famille_produits'], r['categories_egalim'],
+                    r['origine'], r['est_circuit_court'], r['est_local'],
+                    r['definition_local'], r['definition_local_km'])
+                for r in reader], [
+                ("Carottes", f'{YEAR}-03-12', '42.00', 'FRUITS_ET_LEGUMES',
+                    'BIO', 'FRANCE', 'OUI', '', '', ''),
+                ("Lentilles", f'{YEAR}-03-12', '20.00', 'AUTRES',
+                    'LABEL_ROUGE', 'EUROPE', 'OUI', '', '', ''),
+                ("Salade", f'{YEAR}-03-12', '10.00', 'FRUITS_ET_LEGUMES',
+                    '', '', 'OUI', 'OUI', 'KM', '100'),
+                ])
+        self.assertEqual({r['siret'] for r in reader}, {'73282932000074'})
+        self.assertEqual({r['fournisseur'] for r in reader}, {'Dunder Mifflin'})
+
+    @with_transaction()
+    def test_ma_cantine_export_validates(self):
+        "The export passes the ma-cantine schema and the platform's rules"
+        from frictionless import Resource, Schema
+        company = create_company()
+        with set_company(company):
+            s = Scenario(company)
+            _, content = self._export(s)
+        with open(SCHEMA, encoding='utf-8') as file:
+            schema = Schema.from_descriptor(json.load(file))
+        resource = Resource(
+            data=content.encode('utf-8'), format='csv', schema=schema)
+        report = resource.validate()
+        self.assertTrue(report.valid, report.flatten(
+                ['rowNumber', 'fieldName', 'type', 'note']))
+        today = dt.date.today()
+        for row in csv.DictReader(io.StringIO(content)):
+            self.assertLessEqual(dt.date.fromisoformat(row['date']), today)
+            if row['definition_local_km']:
+                self.assertEqual(row['definition_local'], 'KM')
+            if row['definition_local']:
+                self.assertEqual(row['est_local'], 'OUI')
+
+    @with_transaction()
+    def test_ma_cantine_export_errors(self):
+        "Nothing to declare or no SIRET gives a clear error"
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        company = create_company()
+        with set_company(company):
+            s = Scenario(company)
+            with self.assertRaisesRegex(
+                    MaCantineExportError, 'no purchase to declare'):
+                ma_cantine_rows(company, s.canteen, YEAR - 1)
+            Identifier.delete(Identifier.search(
+                    [('party', '=', s.canteen.id)]))
+            with self.assertRaisesRegex(MaCantineExportError, 'SIRET'):
+                ma_cantine_rows(company, s.canteen, YEAR)
+
+    @with_transaction()
+    def test_activity_and_egalim_reports(self):
+        "The printed reports come out with the month's figures"
+        pool = Pool()
+        Activity = pool.get('food_aid.reporting.activity', type='report')
+        Statement = pool.get(
+            'food_aid.reporting.egalim.statement', type='report')
+        Egalim = pool.get('food_aid.reporting.egalim')
+        company = create_company()
+        with set_company(company):
+            s = Scenario(company)
+            with year_context(company):
+                context = Activity.get_context([], {}, {
+                        'company': company.id, 'month': MARCH})
+                self.assertEqual(context['total_kg'], 36)
+                self.assertEqual(context['total_amount'], D('86.00'))
+                self.assertEqual(context['persons'], 120)
+                self.assertEqual(
+                    [p.product for p in context['products']],
+                    [s.carrots, s.lentils, s.salad])
+                oext, content, _, _ = Activity.execute([], {
+                        'company': company.id, 'month': MARCH})
+                self.assertEqual(oext, 'odt')
+                self.assertTrue(content)
+
+                statement, = Egalim.search([])
+                context = Statement.get_context([statement], {}, {})
+                self.assertEqual(
+                    [(f['amount'], f['share'])
+                        for f in context['families'][statement.id]],
+                    [(D('52.00'), D('72.22')), (D('20.00'), D('27.78'))])
+                oext, content, _, _ = Statement.execute(
+                    [statement.id], {
+                        'model': 'food_aid.reporting.egalim',
+                        'id': statement.id, 'ids': [statement.id]})
+                self.assertEqual(oext, 'odt')
+                self.assertTrue(content)
+
