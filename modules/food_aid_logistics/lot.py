@@ -1,0 +1,48 @@
+# This file is part of the food-aid platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.pool import PoolMeta
+
+from .exceptions import LotValidationError
+
+
+class Lot(metaclass=PoolMeta):
+    __name__ = 'stock.lot'
+
+    producer = fields.Many2One(
+        'party.party', "Producer", ondelete='RESTRICT',
+        help="Who grew or gave the produce of the lot.")
+    harvest_date = fields.Date("Harvest Date")
+    reception_date = fields.Date("Reception Date")
+    expiry_date = fields.Function(
+        fields.Date(
+            "Expiry Date",
+            help="The first of the expiration and shelf life dates; "
+            "the lots that expire first leave first."),
+        'on_change_with_expiry_date')
+
+    @fields.depends('expiration_date', 'shelf_life_expiration_date')
+    def on_change_with_expiry_date(self, name=None):
+        dates = [
+            d for d in [self.expiration_date, self.shelf_life_expiration_date]
+            if d]
+        return min(dates) if dates else None
+
+    def is_expired(self, date):
+        "Tell if the lot can no longer leave the warehouse on the date"
+        expiry_date = self.on_change_with_expiry_date()
+        return bool(expiry_date and expiry_date < date)
+
+    @classmethod
+    def validate_fields(cls, lots, field_names):
+        super().validate_fields(lots, field_names)
+        if field_names & {'harvest_date', 'reception_date'}:
+            for lot in lots:
+                if (lot.harvest_date and lot.reception_date
+                        and lot.harvest_date > lot.reception_date):
+                    raise LotValidationError(gettext(
+                            'food_aid_logistics'
+                            '.msg_lot_harvest_after_reception',
+                            lot=lot.rec_name))

@@ -1,0 +1,347 @@
+# This file is part of the food-aid platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+import datetime as dt
+from decimal import Decimal
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model import ModelView, Workflow, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+from .exceptions import LotExpiredError, ReceptionError
+
+REFUSAL_REASONS = [
+    (None, ""),
+    ('quality', "Quality"),
+    ('temperature', "Temperature"),
+    ('quantity', "Quantity"),
+    ]
+LOSS_REASONS = [
+    (None, ""),
+    ('spoiled', "Spoiled"),
+    ('damaged', "Damaged"),
+    ('expired', "Expired"),
+    ('unsold', "Unsold"),
+    ('other', "Other"),
+    ]
+
+
+class Move(metaclass=PoolMeta):
+    __name__ = 'stock.move'
+
+    harvest_date = fields.Date(
+        "Harvest Date",
+        states={
+            'invisible': Eval('from_location_type') != 'supplier',
+            'readonly': Eval('state') != 'draft',
+            },
+        help="The day the producer harvested what is received; "
+        "copied to the lot.")
+    refusal_reason = fields.Selection(
+        REFUSAL_REASONS, "Refusal Reason", sort=False,
+        states={
+            'invisible': Eval('from_location_type') != 'supplier',
+            'readonly': Eval('state') != 'draft',
+            },
+        help="Why the line is refused and goes back to the producer.")
+    loss_reason = fields.Selection(
+        LOSS_REASONS, "Loss Reason", sort=False,
+        states={
+            'invisible': Eval('to_location_type') != 'lost_found',
+            'readonly': Eval('state').in_(['done', 'cancelled']),
+            })
+    loss_value = fields.Function(
+        Monetary("Loss Value", currency='loss_currency',
+            digits='loss_currency',
+            states={
+                'invisible': ~Eval('loss_reason'),
+                }),
+        'get_loss_value')
+    loss_currency = fields.Function(
+        fields.Many2One('currency.currency', "Loss Currency"),
+        'on_change_with_loss_currency')
+    from_location_type = fields.Function(
+        fields.Selection('get_location_types', "From Location Type"),
+        'on_change_with_from_location_type')
+    to_location_type = fields.Function(
+        fields.Selection('get_location_types', "To Location Type"),
+        'on_change_with_to_location_type')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'refuse': {
+                    'invisible': (
+                        (Eval('from_location_type') != 'supplier')
+                        | (Eval('state') != 'draft')),
+                    'icon': 'tryton-cancel',
+                    'depends': ['from_location_type', 'state'],
+                    },
+                })
+
+    @classmethod
+    def _get_origin(cls):
+        return super()._get_origin() + ['food_aid.donation.line']
+
+    @classmethod
+    def get_location_types(cls):
+        pool = Pool()
+        Location = pool.get('stock.location')
+        return Location.fields_get(['type'])['type']['selection']
+
+    @fields.depends('from_location')
+    def on_change_with_from_location_type(self, name=None):
+        return self.from_location.type if self.from_location else None
+
+    @fields.depends('to_location')
+    def on_change_with_to_location_type(self, name=None):
+        return self.to_location.type if self.to_location else None
+
+    @fields.depends('company')
+    def on_change_with_loss_currency(self, name=None):
+        return self.company.currency if self.company else None
+
+    def get_loss_value(self, name):
+        if self.loss_reason and self.cost_price is not None:
+            return self.company.currency.round(
+                Decimal(str(self.quantity)) * self.cost_price)
+
+    @classmethod
+    def copy(cls, moves, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('refusal_reason')
+        return super().copy(moves, default=default)
+
+    @classmethod
+    @ModelView.button
+    def refuse(cls, moves):
+        "Refuse the lines of a reception: they go back to the producer"
+        for move in moves:
+            shipment = move.shipment.rec_name if move.shipment else ''
+            if (move.state != 'draft'
+                    or move.from_location.type != 'supplier'):
+                raise ReceptionError(gettext(
+                        'food_aid_logistics.msg_refusal_not_draft',
+                        product=move.product.rec_name, shipment=shipment))
+            if not move.refusal_reason:
+                raise ReceptionError(gettext(
+                        'food_aid_logistics.msg_refusal_reason_required',
+                        product=move.product.rec_name, shipment=shipment))
+        cls.cancel(moves)
+
+    @classmethod
+    def expiry_dates(cls, product_ids):
+        "Return the expiry date of the lots of the products that have one"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        lot = Lot.__table__()
+        cursor = Transaction().connection.cursor()
+        dates = {}
+        for sub_ids in grouped_slice(product_ids, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*lot.select(
+                    lot.id, lot.expiration_date,
+                    lot.shelf_life_expiration_date,
+                    where=lot.product.in_(list(sub_ids))
+                    & ((lot.expiration_date != None)  # noqa: E711
+                        | (lot.shelf_life_expiration_date != None))))  # noqa
+            for lot_id, expiration, shelf_life in cursor:
+                candidates = [
+                    to_date(d) for d in [expiration, shelf_life] if d]
+                dates[lot_id] = min(candidates)
+        return dates
+
+    @classmethod
+    def assign_try(
+            cls, moves, with_childs=True, grouping=('product',), pblc=None):
+        # FEFO: pick the lots of the moves without lot too, by expiry
+        if 'lot' not in grouping:
+            grouping = grouping + ('lot',)
+        product_ids = list({m.product.id for m in moves})
+        with Transaction().set_context(
+                _fefo_expiry_dates=cls.expiry_dates(product_ids)):
+            return super().assign_try(
+                moves, with_childs=with_childs, grouping=grouping,
+                pblc=pblc)
+
+    def sort_quantities(self, quantities, locations, grouping):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        quantities = super().sort_quantities(quantities, locations, grouping)
+        if 'lot' not in grouping:
+            return quantities
+        context = Transaction().context
+        expiry_dates = context.get('_fefo_expiry_dates')
+        if expiry_dates is None:
+            expiry_dates = self.expiry_dates([self.product.id])
+        index = grouping.index('lot') + 1
+        today = Date.today()
+        date = max(today, self.planned_date or today)
+
+        def expiry(item):
+            key, _ = item
+            return expiry_dates.get(key[index]) or dt.date.max
+        # an expired lot is never picked; stable sort keeps locations order
+        quantities = [q for q in quantities if expiry(q) >= date]
+        return sorted(quantities, key=expiry)
+
+    @classmethod
+    def _expiry_checked_locations(cls):
+        "Return the ids of the locations an expired lot may not enter"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        warehouses = Location.search([('type', '=', 'warehouse')])
+        return {w.output_location.id for w in warehouses
+            if w.output_location}
+
+    @classmethod
+    def check_lot_expiry(cls, moves, date=None):
+        "Refuse the moves that ship or consume an expired lot"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        locations = None
+        for move in moves:
+            if not move.lot:
+                continue
+            if date is None:
+                move_date = move.effective_date or max(
+                    today, move.planned_date or today)
+            else:
+                move_date = date
+            if not move.lot.is_expired(move_date):
+                continue
+            if locations is None:
+                locations = cls._expiry_checked_locations()
+            if (move.to_location.type in {'customer', 'production'}
+                    or move.to_location.id in locations):
+                raise LotExpiredError(gettext(
+                        'food_aid_logistics.msg_move_lot_expired',
+                        lot=move.lot.rec_name,
+                        product=move.product.rec_name,
+                        date=move.lot.expiry_date))
+
+    @classmethod
+    @Workflow.transition('assigned')
+    def assign(cls, moves):
+        cls.check_lot_expiry(moves)
+        super().assign(moves)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('done')
+    def do(cls, moves):
+        cls.check_lot_expiry(moves)
+        super().do(moves)
+
+
+def to_date(value):
+    "Return the date of a value read by SQL (SQLite gives strings)"
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+class ShipmentIn(metaclass=PoolMeta):
+    __name__ = 'stock.shipment.in'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'create_lots': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-add',
+                    'depends': ['state'],
+                    },
+                })
+
+    def _reception_moves(self):
+        "The lines of the reception that enter the stock with a lot"
+        return [m for m in self.incoming_moves
+            if m.state not in {'done', 'cancelled'}
+            and m.from_location.type == 'supplier'
+            and m.product.type == 'goods']
+
+    @classmethod
+    def _check_weights(cls, shipments):
+        for shipment in shipments:
+            for move in shipment._reception_moves():
+                if move.quantity <= 0:
+                    raise ReceptionError(gettext(
+                            'food_aid_logistics.msg_reception_weight_positive',
+                            product=move.product.rec_name,
+                            shipment=shipment.rec_name))
+
+    @classmethod
+    @ModelView.button
+    def create_lots(cls, shipments):
+        "Create one lot per line: the producer's delivery of a product"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        cls._check_weights(shipments)
+        today = Date.today()
+        lots, moves = [], []
+        for shipment in shipments:
+            for move in shipment._reception_moves():
+                if move.lot:
+                    continue
+                move.lot = shipment.get_reception_lot(
+                    move, shipment.effective_date or today)
+                lots.append(move.lot)
+                moves.append(move)
+        Lot.save(lots)
+        Move.save(moves)
+
+    def get_reception_lot(self, move, date):
+        "Return the lot of the line received on the date"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        ModelData = pool.get('ir.model.data')
+        Sequence = pool.get('ir.sequence')
+        product = move.product
+        sequence = product.lot_sequence or Sequence(ModelData.get_id(
+                'food_aid_logistics', 'sequence_reception_lot'))
+        lot = Lot(product=product, number=sequence.get())
+        lot.producer = self.supplier
+        lot.reception_date = date
+        lot.harvest_date = move.harvest_date
+        # the shelf life runs from the harvest when known
+        start = move.harvest_date or date
+        if product.shelf_life_state != 'none' and product.shelf_life_time:
+            lot.shelf_life_expiration_date = start + dt.timedelta(
+                days=product.shelf_life_time)
+        if product.expiration_state != 'none' and product.expiration_time:
+            lot.expiration_date = start + dt.timedelta(
+                days=product.expiration_time)
+        return lot
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('received')
+    def receive(cls, shipments):
+        cls._check_weights(shipments)
+        for shipment in shipments:
+            for move in shipment._reception_moves():
+                if (not move.lot or not move.lot.producer
+                        or not move.lot.reception_date):
+                    raise ReceptionError(gettext(
+                            'food_aid_logistics.msg_reception_lot_required',
+                            product=move.product.rec_name,
+                            shipment=shipment.rec_name))
+        super().receive(shipments)
+
+
+class ShipmentOut(metaclass=PoolMeta):
+    __name__ = 'stock.shipment.out'
+
+    delivery_stops = fields.One2Many(
+        'food_aid.delivery.round.stop', 'shipment', "Delivery Stops",
+        readonly=True)

@@ -1,0 +1,187 @@
+# This file is part of the food-aid platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+import datetime as dt
+import os
+import unittest
+from decimal import Decimal
+
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.food_aid.tests.tools import untranslated
+from trytond.modules.food_aid_logistics.donation import french_amount
+from trytond.modules.food_aid_logistics.exceptions import (
+    DonationError, LotValidationError, VehicleValidationError)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+TODAY = dt.date(2026, 3, 2)
+
+
+class FrenchAmountTestCase(unittest.TestCase):
+    "The amounts spelt out on the tax receipts"
+
+    def test_amounts(self):
+        "Amounts in words follow the French rules"
+        for amount, words in [
+                ('1', "un euro"),
+                ('12', "douze euros"),
+                ('21', "vingt et un euros"),
+                ('71', "soixante et onze euros"),
+                ('80', "quatre-vingts euros"),
+                ('91.5', "quatre-vingt-onze euros et cinquante centimes"),
+                ('200', "deux cents euros"),
+                ('1000', "mille euros"),
+                ('2345.01', "deux mille trois cent quarante-cinq euros "
+                    "et un centime"),
+                ]:
+            with self.subTest(amount=amount):
+                self.assertEqual(french_amount(Decimal(amount)), words)
+
+
+class FoodAidLogisticsTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Food Aid Logistics module"
+    module = 'food_aid_logistics'
+
+    @with_transaction()
+    def test_french_translation_complete(self):
+        "Every string of the module has its French translation"
+        path = os.path.join(
+            os.path.dirname(__file__), '..', 'locale', 'fr.po')
+        missing = untranslated('food_aid_logistics', path)
+        self.assertEqual(
+            [f'{e.msgctxt} {e.msgid}' for e in missing], [])
+
+    def _product(self, name="Carottes", uom='product.uom_kilogram'):
+        pool = Pool()
+        Template = pool.get('product.template')
+        ModelData = pool.get('ir.model.data')
+        Uom = pool.get('product.uom')
+        unit = Uom(ModelData.get_id(*uom.split('.')))
+        template = Template(
+            name=name, type='goods', default_uom=unit,
+            list_price=Decimal('2.4000'), products=[{}])
+        template.save()
+        product, = template.products
+        return product
+
+    @with_transaction()
+    def test_lot_harvest_after_reception(self):
+        "A lot harvested after its reception is refused"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        company = create_company()
+        with set_company(company):
+            product = self._product()
+            lot = Lot(
+                number='L1', product=product, harvest_date=TODAY,
+                reception_date=TODAY - dt.timedelta(days=1))
+            with self.assertRaisesRegex(LotValidationError, 'harvest date'):
+                lot.save()
+            lot.harvest_date = TODAY - dt.timedelta(days=1)
+            lot.save()
+            self.assertTrue(lot.id)
+
+    @with_transaction()
+    def test_vehicle_capacity_positive(self):
+        "A vehicle carries a positive weight"
+        pool = Pool()
+        Vehicle = pool.get('food_aid.vehicle')
+        company = create_company()
+        with set_company(company):
+            for capacity in [0, -10]:
+                vehicle = Vehicle(name="Fourgon", capacity_kg=capacity)
+                with self.assertRaisesRegex(
+                        VehicleValidationError, 'greater than zero'):
+                    vehicle.save()
+            vehicle = Vehicle(name="Fourgon", capacity_kg=800)
+            vehicle.save()
+            self.assertFalse(vehicle.refrigerated)
+
+    @with_transaction()
+    def test_fefo_order(self):
+        "The lots that expire first come first, expired lots never"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        Date = pool.get('ir.date')
+        today = Date.today()
+        company = create_company()
+        with set_company(company):
+            product = self._product()
+        late, early, expired, undated = Lot.create([{
+                    'number': 'LATE', 'product': product.id,
+                    'shelf_life_expiration_date': today + dt.timedelta(9),
+                    }, {
+                    'number': 'EARLY', 'product': product.id,
+                    'expiration_date': today + dt.timedelta(2),
+                    'shelf_life_expiration_date': today + dt.timedelta(20),
+                    }, {
+                    'number': 'EXPIRED', 'product': product.id,
+                    'shelf_life_expiration_date': today - dt.timedelta(1),
+                    }, {
+                    'number': 'UNDATED', 'product': product.id,
+                    }])
+        move = Move(product=product, planned_date=today)
+        quantities = [((1, product.id, lot.id), 10.) for lot in [
+                undated, late, expired, early]]
+        ordered = move.sort_quantities(
+            quantities, [type('L', (), {'id': 1})()], ('product', 'lot'))
+        self.assertEqual(
+            [k[2] for k, _ in ordered], [early.id, late.id, undated.id])
+        self.assertTrue(expired.is_expired(today))
+        self.assertFalse(late.is_expired(today))
+        self.assertEqual(early.expiry_date, today + dt.timedelta(2))
+
+    def _donation(self, company, **line_values):
+        pool = Pool()
+        Donation = pool.get('food_aid.donation')
+        Party = pool.get('party.party')
+        donor = Party(name="Biocoop")
+        donor.save()
+        donation = Donation(donor=donor, date=TODAY)
+        if line_values:
+            donation.lines = [dict(product=self._product(), **line_values)]
+        donation.save()
+        return donation
+
+    @with_transaction()
+    def test_donation_bad_input(self):
+        "A donation without lines, quantity or value is not received"
+        pool = Pool()
+        Donation = pool.get('food_aid.donation')
+        company = create_company()
+        with set_company(company):
+            for values, message in [
+                    ({'quantity': 0, 'unit_value': Decimal(1)},
+                        'greater than zero'),
+                    ({'quantity': 5}, "donor's cost price"),
+                    ({'quantity': 5, 'unit_value': Decimal(0)},
+                        "donor's cost price"),
+                    ]:
+                donation = self._donation(company, **values)
+                with self.assertRaisesRegex(DonationError, message):
+                    Donation.receive([donation])
+                self.assertEqual(donation.state, 'draft')
+                self.assertFalse(donation.receipt_number)
+            donation = self._donation(company)
+            with self.assertRaisesRegex(DonationError, 'add what was given'):
+                Donation.receive([donation])
+
+    @with_transaction()
+    def test_donation_received(self):
+        "A donation enters the stock with a lot and a receipt number"
+        pool = Pool()
+        Donation = pool.get('food_aid.donation')
+        company = create_company()
+        with set_company(company):
+            donation = self._donation(
+                company, quantity=10, unit_value=Decimal('1.2346'))
+            Donation.receive([donation])
+            self.assertEqual(donation.state, 'received')
+            self.assertEqual(donation.total_value, Decimal('12.35'))
+            self.assertTrue(donation.receipt_number)
+            line, = donation.lines
+            self.assertEqual(line.move.state, 'done')
+            self.assertEqual(line.lot.producer, donation.donor)
+            self.assertEqual(line.lot.reception_date, TODAY)
