@@ -6,6 +6,7 @@ Usage: scripts/update_translations.py MODULE [MODULE ...]
 Keeps every existing translation, adds the new strings with an empty
 translation (to fill in by hand) and drops the strings that are gone.
 """
+import configparser
 import os
 import pathlib
 import sys
@@ -22,9 +23,18 @@ from trytond.transaction import Transaction  # noqa: E402
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
+def extras(module):
+    "The optional dependencies of the module that the project ships"
+    config = configparser.ConfigParser()
+    config.read(ROOT / 'modules' / module / 'tryton.cfg')
+    names = config.get('tryton', 'extras_depend', fallback='').split()
+    return [n for n in names if (ROOT / 'modules' / n / 'tryton.cfg').exists()]
+
+
 def update(module):
     from trytond.modules.food_aid.tests.tools import translatable_entries
-    activate_module(module)
+    # with its optional dependencies, so that their strings are collected
+    activate_module([module] + extras(module))
     with Transaction().start(DB_NAME, 0, readonly=True):
         entries = translatable_entries(module)
     path = ROOT / 'modules' / module / 'locale' / 'fr.po'
