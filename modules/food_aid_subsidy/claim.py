@@ -1,0 +1,268 @@
+# This file is part of the food-aid platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+from trytond.report import Report
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import ClaimError
+
+
+class Claim(Workflow, ModelSQL, ModelView):
+    """What a funder owes for a period: the invoiced subsidies of a grant,
+    invoiced to the funder on the grant's clearing account"""
+    __name__ = 'food_aid.grant.claim'
+
+    _states = {
+        'readonly': Eval('state') != 'draft',
+        }
+
+    company = fields.Many2One(
+        'company.company', "Company", required=True, ondelete='CASCADE',
+        states=_states)
+    grant = fields.Many2One(
+        'food_aid.grant', "Grant", required=True, ondelete='RESTRICT',
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('state', 'in', ['running', 'closed']),
+            ],
+        states=_states)
+    date_start = fields.Date(
+        "Start Date", required=True, states=_states,
+        domain=[
+            If(Eval('date_start') & Eval('date_end'),
+                ('date_start', '<=', Eval('date_end')),
+                ()),
+            ])
+    date_end = fields.Date(
+        "End Date", required=True, states=_states,
+        domain=[
+            If(Eval('date_start') & Eval('date_end'),
+                ('date_end', '>=', Eval('date_start')),
+                ()),
+            ])
+    lines = fields.One2Many(
+        'food_aid.grant.line', 'claim', "Lines", readonly=True)
+    amount = fields.Function(Monetary(
+            "Amount", currency='currency', digits='currency'),
+        'get_amount')
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"), 'get_currency')
+    invoice = fields.Many2One(
+        'account.invoice', "Invoice", readonly=True, ondelete='RESTRICT')
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('invoiced', "Invoiced"),
+            ('paid', "Paid"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [
+            ('date_end', 'DESC'),
+            ('id', 'DESC'),
+            ]
+        cls._transitions |= {
+            ('draft', 'invoiced'),
+            ('invoiced', 'paid'),
+            ('invoiced', 'cancelled'),
+            ('draft', 'cancelled'),
+            ('cancelled', 'draft'),
+            }
+        cls._buttons.update({
+                'draft': {
+                    'invisible': Eval('state') != 'cancelled',
+                    'icon': 'tryton-undo',
+                    'depends': ['state'],
+                    },
+                'gather': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-refresh',
+                    'depends': ['state'],
+                    },
+                'create_invoice': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    def get_rec_name(self, name):
+        return f'{self.grant.rec_name} {self.date_start} - {self.date_end}'
+
+    def get_currency(self, name):
+        return self.grant.currency.id
+
+    @classmethod
+    def get_amount(cls, claims, name):
+        return {
+            c.id: c.grant.currency.round(
+                sum((l.amount for l in c.lines), Decimal(0)))
+            for c in claims}
+
+    @classmethod
+    def validate_fields(cls, claims, field_names):
+        super().validate_fields(claims, field_names)
+        for claim in claims:
+            if claim.date_end < claim.date_start:
+                raise ClaimError(gettext(
+                        'food_aid_subsidy.msg_claim_inverted_dates',
+                        claim=claim.rec_name))
+
+    @classmethod
+    def delete(cls, claims):
+        for claim in claims:
+            if claim.state not in {'draft', 'cancelled'}:
+                raise ClaimError(gettext(
+                        'food_aid_subsidy.msg_claim_delete_invoiced',
+                        claim=claim.rec_name))
+        cls.release(claims)
+        super().delete(claims)
+
+    @classmethod
+    def release(cls, claims):
+        pool = Pool()
+        GrantLine = pool.get('food_aid.grant.line')
+        lines = [l for c in claims for l in c.lines]
+        with without_check_access():
+            GrantLine.write(lines, {'claim': None, 'state': 'invoiced'})
+
+    @classmethod
+    @ModelView.button
+    def gather(cls, claims):
+        "Gather the invoiced subsidies of the grant in the period"
+        pool = Pool()
+        GrantLine = pool.get('food_aid.grant.line')
+        for claim in claims:
+            if claim.state != 'draft':
+                continue
+            with without_check_access():
+                lines = GrantLine.search([
+                        ('grant', '=', claim.grant.id),
+                        ('state', '=', 'invoiced'),
+                        ('date', '>=', claim.date_start),
+                        ('date', '<=', claim.date_end),
+                        ['OR',
+                            ('claim', '=', None),
+                            ('claim', '=', claim.id),
+                            ],
+                        ])
+                GrantLine.write(
+                    [l for l in claim.lines if l not in lines],
+                    {'claim': None})
+                GrantLine.write(lines, {'claim': claim.id})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('invoiced')
+    def create_invoice(cls, claims):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        GrantLine = pool.get('food_aid.grant.line')
+        cls.gather(claims)
+        claims = cls.browse(claims)
+        invoices = []
+        for claim in claims:
+            if not claim.lines or claim.amount <= 0:
+                raise ClaimError(gettext(
+                        'food_aid_subsidy.msg_claim_nothing_to_invoice',
+                        claim=claim.rec_name))
+            invoice = claim.get_invoice()
+            invoices.append(invoice)
+            claim.invoice = invoice
+        Invoice.save(invoices)
+        Invoice.update_taxes(invoices)
+        cls.save(claims)
+        with without_check_access():
+            GrantLine.write(
+                [l for c in claims for l in c.lines], {'state': 'claimed'})
+        Invoice.post(invoices)
+
+    def get_invoice(self):
+        "Return the invoice to the funder for the claim"
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Line = pool.get('account.invoice.line')
+        Date = pool.get('ir.date')
+        funder = self.grant.funder
+        invoice = Invoice(
+            company=self.company, type='out', party=funder,
+            currency=self.grant.currency,
+            account=funder.account_receivable_used,
+            invoice_date=Date.today(),
+            description=self.rec_name)
+        invoice.on_change_party()
+        invoice.set_journal()
+        line = Line(
+            type='line', currency=self.grant.currency,
+            company=self.company,
+            account=self.grant.clearing_account,
+            description=gettext(
+                'food_aid_subsidy.msg_claim_invoice_line',
+                grant=self.grant.rec_name,
+                start=self.date_start, end=self.date_end),
+            quantity=1, unit_price=self.amount, taxes=[], origin=self)
+        invoice.lines = [line]
+        return invoice
+
+    @classmethod
+    @Workflow.transition('paid')
+    def pay(cls, claims):
+        pass
+
+    @classmethod
+    def cancel_invoice(cls, claims):
+        "The funder's invoice is cancelled: the lines may be claimed again"
+        cls.release(claims)
+        cls.write(claims, {'state': 'cancelled'})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, claims):
+        pool = Pool()
+        GrantLine = pool.get('food_aid.grant.line')
+        with without_check_access():
+            GrantLine.write(
+                [l for c in claims for l in c.lines], {'claim': None})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, claims):
+        pass
+
+
+class ClaimStatement(Report):
+    "The statement of every delivery a claim covers"
+    __name__ = 'food_aid.grant.claim.statement'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['statement_lines'] = lambda claim: sorted(
+            claim.lines, key=lambda l: (l.date, l.customer.rec_name, l.id))
+        return context

@@ -1,0 +1,200 @@
+# This file is part of the food-aid platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+import datetime as dt
+import os
+import unittest
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.food_aid.tests.tools import untranslated
+from trytond.modules.food_aid_subsidy.grant import Coverage, split_amount
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+D = Decimal
+
+
+class SplitTestCase(unittest.TestCase):
+    "Test the split of a line between grants and customer"
+
+    def assertSplit(self, amount, quantity, coverages, customer, subsidies):
+        result, parts = split_amount(D(amount), quantity, coverages)
+        self.assertEqual(result, D(customer))
+        self.assertEqual([s for s, _ in parts], [D(s) for s in subsidies])
+        self.assertEqual(result + sum(s for s, _ in parts), D(amount))
+
+    def test_percentage(self):
+        "A percentage grant pays its rate of the amount, to the cent"
+        self.assertSplit('10.01', 1, [Coverage('percentage', rate=D('0.6'))],
+            '4.00', ['6.01'])
+        self.assertSplit('0.05', 1, [Coverage('percentage', rate=D('0.5'))],
+            '0.03', ['0.02'])
+
+    def test_per_unit(self):
+        "A per-unit grant pays an amount per unit, never above the amount"
+        self.assertSplit('12.00', D('7.5'),
+            [Coverage('per_unit', unit_amount=D('0.80'))], '6.00', ['6.00'])
+        self.assertSplit('1.00', 10,
+            [Coverage('per_unit', unit_amount=D('0.80'))], '0.00', ['1.00'])
+
+    def test_price_cap(self):
+        "A price cap leaves the customer at most the capped unit price"
+        self.assertSplit('24.00', 10,
+            [Coverage('price_cap', price_cap=D('0.80'))], '8.00', ['16.00'])
+        self.assertSplit('5.00', 10,
+            [Coverage('price_cap', price_cap=D('0.80'))], '5.00', ['0.00'])
+
+    def test_tier(self):
+        "A tier grant leaves the household its tier's share"
+        self.assertSplit('15.00', 1,
+            [Coverage('tier', household_share=D('0.3'))], '4.50', ['10.50'])
+
+    def test_stacking(self):
+        "Stacked grants each apply on what remains for the customer"
+        self.assertSplit('100.00', 10, [
+                Coverage('percentage', rate=D('0.5')),
+                Coverage('per_unit', unit_amount=D('1')),
+                Coverage('price_cap', price_cap=D('2')),
+                ], '20.00', ['50.00', '10.00', '20.00'])
+
+    def test_available(self):
+        "A grant pays no more than its envelope has left"
+        result, parts = split_amount(D('100.00'), 1, [
+                Coverage('percentage', rate=D('0.6'), available=D('25.00')),
+                Coverage('percentage', rate=D('0.5')),
+                ])
+        self.assertEqual(parts, [(D('25.00'), D('60.00')),
+                (D('37.50'), D('37.50'))])
+        self.assertEqual(result, D('37.50'))
+
+    def test_available_zero(self):
+        "An empty envelope pays nothing"
+        result, parts = split_amount(D('9.99'), 1, [
+                Coverage('percentage', rate=D('1'), available=D('0'))])
+        self.assertEqual(result, D('9.99'))
+        self.assertEqual(parts, [(D('0'), D('9.99'))])
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        cents=st.integers(min_value=0, max_value=10 ** 8),
+        quantity=st.decimals(min_value=0, max_value=10000, places=3),
+        grants=st.lists(st.one_of(
+                st.builds(lambda r, a: Coverage('percentage', rate=r,
+                        available=a),
+                    st.decimals(min_value=0, max_value=1, places=4),
+                    st.one_of(st.none(), st.decimals(
+                            min_value=0, max_value=10 ** 6, places=2))),
+                st.builds(lambda u: Coverage('per_unit', unit_amount=u),
+                    st.decimals(min_value=0, max_value=100, places=4)),
+                st.builds(lambda c: Coverage('price_cap', price_cap=c),
+                    st.decimals(min_value=0, max_value=100, places=4)),
+                st.builds(lambda s: Coverage('tier', household_share=s),
+                    st.decimals(min_value=0, max_value=1, places=4)),
+                ), max_size=4))
+    def test_split_adds_up(self, cents, quantity, grants):
+        "Customer share plus subsidies equal the amount, to the cent"
+        amount = D(cents) / 100
+        customer, parts = split_amount(amount, quantity, grants)
+        self.assertEqual(customer + sum(s for s, _ in parts), amount)
+        self.assertGreaterEqual(customer, 0)
+        for (subsidy, computed), grant in zip(parts, grants):
+            self.assertEqual(subsidy, subsidy.quantize(D('0.01')))
+            self.assertGreaterEqual(subsidy, 0)
+            self.assertLessEqual(subsidy, computed)
+            if grant.available is not None:
+                self.assertLessEqual(subsidy, grant.available)
+
+
+class FoodAidSubsidyTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Food Aid Subsidy module"
+    module = 'food_aid_subsidy'
+
+    @with_transaction()
+    def test_french_translation_complete(self):
+        "Every string of the module has its French translation"
+        path = os.path.join(
+            os.path.dirname(__file__), '..', 'locale', 'fr.po')
+        missing = untranslated('food_aid_subsidy', path)
+        self.assertEqual(
+            [f'{e.msgctxt} {e.msgid}' for e in missing], [])
+
+    def _grant(self, company, **values):
+        pool = Pool()
+        Grant = pool.get('food_aid.grant')
+        Party = pool.get('party.party')
+        funder = Party(name="Fondation du Crédit Mutuel")
+        funder.save()
+        grant = Grant(
+            reference='FCM-2026', funder=funder, program='foundation',
+            company=company, currency=company.currency,
+            amount=D('1000.00'), date_start=dt.date(2026, 1, 1),
+            date_end=dt.date(2026, 12, 31), coverage='percentage',
+            rate=D('0.6'))
+        for name, value in values.items():
+            setattr(grant, name, value)
+        return grant
+
+    @with_transaction()
+    def test_grant_bad_input(self):
+        "Grants with a bad envelope, rate or dates are refused"
+        company = create_company()
+        with set_company(company):
+            for values, message in [
+                    ({'amount': D(0)}, 'greater than zero'),
+                    ({'amount': D(-5)}, 'greater than zero'),
+                    ({'rate': D('1.2')}, 'between 0 and 100'),
+                    ({'rate': D('-0.1')}, 'between 0 and 100'),
+                    ({'date_end': dt.date(2025, 12, 31)}, 'End Date'),
+                    ({'coverage': 'price_cap', 'rate': None,
+                        'price_cap': D(-1)}, 'cannot be negative'),
+                    ]:
+                grant = self._grant(company, **values)
+                with self.assertRaisesRegex(ValidationError, message):
+                    grant.save()
+            grant = self._grant(company)
+            grant.save()
+            self.assertEqual(grant.state, 'draft')
+
+    @with_transaction()
+    def test_grant_run_requires_clearing_account(self):
+        "A grant cannot run without a clearing account"
+        pool = Pool()
+        Grant = pool.get('food_aid.grant')
+        company = create_company()
+        with set_company(company):
+            grant = self._grant(company)
+            grant.save()
+            with self.assertRaisesRegex(ValidationError, 'clearing account'):
+                Grant.run([grant])
+            self.assertEqual(grant.state, 'draft')
+
+    @with_transaction()
+    def test_grant_closed_not_modifiable(self):
+        "A closed grant cannot be edited and its ledger blocks deletion"
+        pool = Pool()
+        Grant = pool.get('food_aid.grant')
+        GrantLine = pool.get('food_aid.grant.line')
+        company = create_company()
+        with set_company(company):
+            grant = self._grant(company)
+            grant.save()
+            GrantLine.create([{
+                        'grant': grant.id, 'customer': grant.funder.id,
+                        'date': dt.date(2026, 3, 1), 'amount': D('10.00'),
+                        'state': 'reserved'}])
+            self.assertEqual(grant.consumed, D('10.00'))
+            self.assertEqual(grant.remaining, D('990.00'))
+            with self.assertRaisesRegex(AccessError, 'reserved or invoiced'):
+                Grant.cancel([grant])
+            with self.assertRaisesRegex(AccessError, 'reserved or invoiced'):
+                Grant.delete([grant])
+            Grant.write([grant], {'state': 'closed'})
+            with self.assertRaisesRegex(AccessError, 'closed'):
+                Grant.write([grant], {'amount': D('2000.00')})
+            self.assertEqual(Grant(grant.id).amount, D('1000.00'))
