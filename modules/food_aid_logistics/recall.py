@@ -152,11 +152,63 @@ class Recall(Workflow, ModelSQL, ModelView):
     def get_lines(self):
         "Return the upstream and downstream lines of the recalled lot"
         pool = Pool()
-        Move = pool.get('stock.move')
         Line = pool.get('food_aid.recall.line')
+        lines = []
+        for kind, moves in [
+                ('upstream', self._upstream_moves()),
+                ('downstream', self._downstream_moves())]:
+            for move in moves:
+                lines.append(Line(
+                        recall=self, kind=kind, move=move, lot=move.lot,
+                        party=self._move_party(move),
+                        date=move.effective_date,
+                        quantity=move.quantity, unit=move.unit))
+        return lines
+
+    def _upstream_moves(self):
+        """Return the receptions of the lot and of the lots it was made of
+
+        A bag of carrots is traced back through its repacking to the crate
+        and to the producer who delivered it.
+        """
+        pool = Pool()
+        Move = pool.get('stock.move')
         lots = {self.lot}
         frontier = {self.lot}
-        receptions, deliveries = [], []
+        receptions = []
+        # two queries per step of repacking, not per lot
+        while frontier:
+            moves = Move.search([
+                    ('lot', 'in', [l.id for l in frontier]),
+                    ('state', '=', 'done'),
+                    ('company', '=', self.company.id),
+                    ['OR',
+                        ('from_location.type', '=', 'supplier'),
+                        ('production_output', '!=', None),
+                        ],
+                    ], order=[('effective_date', 'ASC'), ('id', 'ASC')])
+            receptions.extend(
+                m for m in moves if m.from_location.type == 'supplier')
+            productions = {
+                m.production_output.id for m in moves if m.production_output}
+            frontier = set()
+            if productions:
+                inputs = Move.search([
+                        ('production_input', 'in', list(productions)),
+                        ('state', '=', 'done'),
+                        ('lot', '!=', None),
+                        ])
+                frontier = {m.lot for m in inputs} - lots
+                lots |= frontier
+        return sorted(receptions, key=lambda m: (m.effective_date, m.id))
+
+    def _downstream_moves(self):
+        "Return the deliveries of the lot and of the lots made from it"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        lots = {self.lot}
+        frontier = {self.lot}
+        deliveries = []
         # one query per step of repacking, not per lot
         while frontier:
             moves = Move.search([
@@ -166,9 +218,7 @@ class Recall(Workflow, ModelSQL, ModelView):
                     ], order=[('effective_date', 'ASC'), ('id', 'ASC')])
             frontier = set()
             for move in moves:
-                if move.from_location.type == 'supplier':
-                    receptions.append(move)
-                elif move.to_location.type == 'customer':
+                if move.to_location.type == 'customer':
                     deliveries.append(move)
                 elif move.production_input:
                     for output in move.production_input.outputs:
@@ -176,16 +226,7 @@ class Recall(Workflow, ModelSQL, ModelView):
                                 and output.lot not in lots):
                             lots.add(output.lot)
                             frontier.add(output.lot)
-        lines = []
-        for kind, moves in [
-                ('upstream', receptions), ('downstream', deliveries)]:
-            for move in moves:
-                lines.append(Line(
-                        recall=self, kind=kind, move=move, lot=move.lot,
-                        party=self._move_party(move),
-                        date=move.effective_date,
-                        quantity=move.quantity, unit=move.unit))
-        return lines
+        return deliveries
 
     @staticmethod
     def _move_party(move):

@@ -6,6 +6,7 @@ import os
 import unittest
 from decimal import Decimal
 
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.food_aid.tests.tools import untranslated
@@ -14,6 +15,7 @@ from trytond.modules.food_aid_logistics.exceptions import (
     DonationError, LotValidationError, VehicleValidationError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 TODAY = dt.date(2026, 3, 2)
 
@@ -185,3 +187,142 @@ class FoodAidLogisticsTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(line.move.state, 'done')
             self.assertEqual(line.lot.producer, donation.donor)
             self.assertEqual(line.lot.reception_date, TODAY)
+
+    def _user(self, company, *groups):
+        "Create a user of the company in the groups"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user, = User.create([{
+                    'name': ' '.join(groups), 'login': '-'.join(groups),
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'groups': [('add', [
+                                ModelData.get_id(*g.split('.'))
+                                for g in groups])],
+                    }])
+        return user
+
+    def _reception(self, company):
+        "Create a draft reception of 12 kg of carrots bought at 1.50"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Move = pool.get('stock.move')
+        Party = pool.get('party.party')
+        Shipment = pool.get('stock.shipment.in')
+        producer = Party(name="Jardin de Cocagne")
+        producer.save()
+        product = self._product()
+        warehouse, = Location.search([('code', '=', 'WH')])
+        shipment = Shipment(
+            company=company, supplier=producer, warehouse=warehouse,
+            planned_date=TODAY)
+        shipment.on_change_warehouse()
+        shipment.save()
+        Move.create([{
+                    'shipment': str(shipment),
+                    'product': product.id, 'unit': product.default_uom.id,
+                    'quantity': 12,
+                    'from_location': shipment.supplier_location.id,
+                    'to_location': shipment.warehouse_input.id,
+                    'unit_price': Decimal('1.5000'),
+                    'currency': company.currency.id,
+                    'company': company.id,
+                    }])
+        shipment = Shipment(shipment.id)
+        return shipment
+
+    def _move_views(self):
+        "Return the fields of the stock move views the warehouse opens"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        ModelData = pool.get('ir.model.data')
+        views = {}
+        for module, name in [
+                ('stock', 'move_view_form'),
+                ('food_aid_logistics', 'reception_move_view_list'),
+                ('food_aid_logistics', 'loss_view_list'),
+                ]:
+            view = Move.fields_view_get(ModelData.get_id(module, name))
+            views[name] = set(view['fields'])
+        return views
+
+    @with_transaction()
+    def test_access_warehouse_prices(self):
+        "The warehouse receives and records losses without seeing prices"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Shipment = pool.get('stock.shipment.in')
+        Loss = pool.get('food_aid.loss.record', type='wizard')
+        company = create_company()
+        with set_company(company):
+            shipment = self._reception(company)
+            move, = shipment.incoming_moves
+            user = self._user(
+                company, 'food_aid.group_food_aid_warehouse',
+                'stock.group_stock')
+            transaction = Transaction()
+            with transaction.set_user(user.id), \
+                    transaction.set_context(_check_access=True):
+                views = self._move_views()
+                for name, fields in views.items():
+                    with self.subTest(view=name):
+                        self.assertNotIn('unit_price', fields)
+                        self.assertIn('quantity', fields)
+                        self.assertIn('product', fields)
+                self.assertIn('lot', views['reception_move_view_list'])
+                self.assertIn('loss_value', views['loss_view_list'])
+                Shipment.fields_view_get(Pool().get('ir.model.data').get_id(
+                        'food_aid_logistics', 'reception_view_form'))
+                for name in ['unit_price', 'unit_price_company']:
+                    with self.assertRaises(AccessError):
+                        Move.read([move.id], [name])
+
+                Move.write([move], {'quantity': 11.5})
+                Shipment.create_lots([shipment])
+                # the moves of this test come from no purchase
+                with transaction.set_context(_skip_warnings=True):
+                    Shipment.receive([shipment])
+                Shipment.do([shipment])
+                move, = Shipment(shipment.id).inventory_moves
+                self.assertEqual(move.state, 'done')
+                self.assertEqual(move.lot.producer, shipment.supplier)
+
+                # as its RPC does, the wizard checks its own access only
+                with transaction.set_context(_check_access=False):
+                    session_id, _, _ = Loss.create()
+                    Loss.execute(session_id, {
+                            'start': {
+                                'company': company.id,
+                                'lot': move.lot.id,
+                                'location': move.to_location.id,
+                                'quantity': 2.,
+                                'reason': 'spoiled',
+                                },
+                            }, 'save_loss')
+                loss, = Move.search([('loss_reason', '=', 'spoiled')])
+                self.assertEqual(
+                    Move.read([loss.id], ['state', 'loss_value'])[0],
+                    {'id': loss.id, 'state': 'done',
+                        'loss_value': loss.loss_value})
+
+    @with_transaction()
+    def test_access_manager_prices(self):
+        "Managers read the prices of the stock moves"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            shipment = self._reception(company)
+            move, = shipment.incoming_moves
+            user = self._user(
+                company, 'food_aid.group_food_aid_manager',
+                'stock.group_stock')
+            transaction = Transaction()
+            with transaction.set_user(user.id), \
+                    transaction.set_context(_check_access=True):
+                views = self._move_views()
+                self.assertIn('unit_price', views['move_view_form'])
+                self.assertEqual(
+                    Move.read([move.id], ['unit_price'])[0]['unit_price'],
+                    Decimal('1.5000'))
