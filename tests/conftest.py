@@ -93,7 +93,7 @@ def server(database):
         [BIN / 'trytond', '-d', name], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f'http://127.0.0.1:{port}'
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while True:
         try:
             urllib.request.urlopen(base + '/', timeout=5).close()

@@ -38,7 +38,7 @@ def visible(driver, xpath):
             if element.is_displayed():
                 return element
         return False
-    return WebDriverWait(driver, 30).until(find)
+    return WebDriverWait(driver, 60).until(find)
 
 
 def test_organisation_list_in_french(server, browser):
@@ -60,8 +60,7 @@ def test_organisation_list_in_french(server, browser):
                     }], {}], session)
 
     browser.get(server.url + '/')
-    visible(browser, "//input[@id='login']").send_keys('admin')
-    visible(browser, "//button[@type='submit']").click()
+    visible(browser, "//input[@id='login']").send_keys('admin\n')
     visible(browser, "//input[@type='password']").send_keys(
         server.password + '\n')
 
