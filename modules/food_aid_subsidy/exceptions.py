@@ -21,5 +21,9 @@ class GrantHabilitationWarning(UserWarning):
     pass
 
 
+class GrantMonthlyCapWarning(UserWarning):
+    pass
+
+
 class ClaimError(ValidationError):
     pass

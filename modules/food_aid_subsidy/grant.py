@@ -394,9 +394,11 @@ class Grant(Workflow, ModelSQL, ModelView):
     @classmethod
     def solidarity_fund_collected(cls, grants):
         """Return the solidarity-fund fees collected on the posted customer
-        invoices of the company of each grant since its start"""
+        invoices of the company of each grant over its period, net of the
+        credit notes"""
         pool = Pool()
         InvoiceLine = pool.get('account.invoice.line')
+        SaleLine = pool.get('sale.line')
         result = {}
         if not grants:
             return result
@@ -412,20 +414,34 @@ class Grant(Workflow, ModelSQL, ModelView):
                         ('invoice.state', 'in', ['posted', 'paid']),
                         ('invoice.invoice_date', '>=', start),
                         ('type', '=', 'line'),
-                        ('origin', 'like', 'sale.line,%'),
+                        ['OR',
+                            ('origin', 'like', 'sale.line,%'),
+                            ('origin', 'like', 'account.invoice.line,%'),
+                            ],
                         ])
+                # each line collects its fee rounded, as the sale shows it
+                collected = []
+                for line in lines:
+                    origin = line.origin
+                    if isinstance(origin, InvoiceLine):
+                        origin = origin.origin
+                    if not isinstance(origin, SaleLine):
+                        continue
+                    quantity = Decimal(str(line.quantity or 0))
+                    amount = sum(
+                        (line.currency.round(quantity * fee.unit_amount)
+                            for fee in origin.fees
+                            if fee.kind == 'solidarity_fund'),
+                        Decimal(0))
+                    if amount:
+                        collected.append((line.invoice.invoice_date, amount))
                 for grant in company_grants:
-                    total = Decimal(0)
-                    for line in lines:
-                        date = line.invoice.invoice_date
-                        if date < grant.date_start or (
-                                grant.date_end and date > grant.date_end):
-                            continue
-                        for fee in line.origin.fees:
-                            if fee.kind == 'solidarity_fund':
-                                total += Decimal(str(line.quantity)) * (
-                                    fee.unit_amount)
-                    result[grant.id] = grant.currency.round(total)
+                    result[grant.id] = grant.currency.round(sum(
+                            (a for d, a in collected
+                                if d >= grant.date_start
+                                and (not grant.date_end
+                                    or d <= grant.date_end)),
+                            Decimal(0)))
         return result
 
     @classmethod

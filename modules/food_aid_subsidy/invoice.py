@@ -175,8 +175,85 @@ class Invoice(metaclass=PoolMeta):
 
     @classmethod
     def _post(cls, invoices):
+        cls.adjust_credited_subsidies(invoices)
         super()._post(invoices)
         cls.post_subsidies(invoices)
+
+    @classmethod
+    def credited_subsidies(cls, lines):
+        """Return (line, grant line, amount) for the subsidies that the
+        credit note lines give back, in proportion of the quantity they
+        credit"""
+        pool = Pool()
+        GrantLine = pool.get('food_aid.grant.line')
+        InvoiceLine = pool.get('account.invoice.line')
+        with without_check_access():
+            booked = {
+                g.invoice_line.id for g in GrantLine.search([
+                        ('invoice_line', 'in', [l.id for l in lines]),
+                        ])}
+            credits = [
+                l for l in lines
+                if l.type == 'line' and not l.subsidy_grant
+                and isinstance(l.origin, InvoiceLine)
+                and l.id not in booked]
+            credited = GrantLine.search([
+                    ('invoice_line', 'in', [l.origin.id for l in credits]),
+                    ('state', 'in', ['invoiced', 'claimed']),
+                    ('credited_line', '=', None),
+                    ])
+        by_line = defaultdict(list)
+        for grant_line in credited:
+            by_line[grant_line.invoice_line.id].append(grant_line)
+        result = []
+        for line in credits:
+            origin = line.origin
+            if not origin.quantity:
+                continue
+            ratio = Decimal(str(line.quantity or 0)) / Decimal(
+                str(origin.quantity))
+            for grant_line in by_line.get(origin.id, []):
+                result.append((line, grant_line,
+                        grant_line.grant.currency.round(
+                            grant_line.amount * ratio)))
+        return result
+
+    @classmethod
+    def adjust_credited_subsidies(cls, invoices):
+        """Set the subsidy lines of the credit notes to what their product
+        lines give back, so that the clearing account moves as the envelope
+        does when only part of an invoice is credited"""
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        invoices = [i for i in invoices if not i.move]
+        lines = [l for i in invoices for l in i.lines]
+        given_back = defaultdict(lambda: defaultdict(Decimal))
+        for line, grant_line, amount in cls.credited_subsidies(lines):
+            given_back[line.invoice][grant_line.grant] += amount
+        to_save = []
+        for invoice in invoices:
+            amounts = given_back.get(invoice, {})
+            credit_lines = [
+                l for l in invoice.lines
+                if l.type == 'line' and l.subsidy_grant
+                and isinstance(l.origin, InvoiceLine)]
+            seen = set()
+            for line in credit_lines:
+                grant = line.subsidy_grant
+                # the subsidy line cancels what the grant lines give back
+                amount = -amounts.get(grant, Decimal(0))
+                if grant in seen:
+                    amount = Decimal(0)
+                seen.add(grant)
+                quantity = -1 if (line.quantity or 0) < 0 else 1
+                unit_price = amount / quantity
+                if (line.quantity, line.unit_price) != (quantity, unit_price):
+                    line.quantity = quantity
+                    line.unit_price = unit_price
+                    to_save.append(line)
+        if to_save:
+            with without_check_access():
+                InvoiceLine.save(to_save)
 
     @classmethod
     def post_subsidies(cls, invoices):
@@ -184,7 +261,6 @@ class Invoice(metaclass=PoolMeta):
         to the envelopes what the credit notes credit"""
         pool = Pool()
         GrantLine = pool.get('food_aid.grant.line')
-        InvoiceLine = pool.get('account.invoice.line')
         lines = [l for i in invoices for l in i.lines if l.type == 'line']
         if not lines:
             return
@@ -195,44 +271,23 @@ class Invoice(metaclass=PoolMeta):
                     ])
             for grant_line in pending:
                 grant_line.state = 'invoiced'
-                grant_line.date = grant_line.invoice_line.invoice.invoice_date
-            booked = {
-                g.invoice_line.id for g in GrantLine.search([
-                        ('invoice_line', 'in', [l.id for l in lines]),
-                        ])}
-            credits = [
-                l for l in lines
-                if isinstance(l.origin, InvoiceLine)
-                and l.id not in booked]
-            credited = GrantLine.search([
-                    ('invoice_line', 'in', [l.origin.id for l in credits]),
-                    ('state', 'in', ['invoiced', 'claimed']),
-                    ('credited_line', '=', None),
-                    ])
-            by_line = defaultdict(list)
-            for grant_line in credited:
-                by_line[grant_line.invoice_line.id].append(grant_line)
-            mirrors = []
-            for line in credits:
-                origin = line.origin
-                for grant_line in by_line.get(origin.id, []):
-                    if not origin.quantity:
-                        continue
-                    ratio = Decimal(str(line.quantity)) / Decimal(
-                        str(origin.quantity))
-                    mirrors.append(GrantLine(
-                            grant=grant_line.grant,
-                            sale_line=grant_line.sale_line,
-                            invoice_line=line,
-                            credited_line=grant_line,
-                            customer=grant_line.customer,
-                            product=grant_line.product,
-                            date=line.invoice.invoice_date,
-                            quantity=line.quantity, unit=line.unit,
-                            full_amount=line.amount,
-                            amount=grant_line.grant.currency.round(
-                                grant_line.amount * ratio),
-                            state='invoiced'))
+                grant_line.date = (
+                    grant_line.invoice_line.invoice.invoice_date)
+        mirrors = []
+        for line, grant_line, amount in cls.credited_subsidies(lines):
+            mirrors.append(GrantLine(
+                    grant=grant_line.grant,
+                    sale_line=grant_line.sale_line,
+                    invoice_line=line,
+                    credited_line=grant_line,
+                    customer=grant_line.customer,
+                    product=grant_line.product,
+                    date=line.invoice.invoice_date,
+                    quantity=line.quantity, unit=line.unit,
+                    full_amount=line.amount,
+                    amount=amount,
+                    state='invoiced'))
+        with without_check_access():
             GrantLine.save(pending + mirrors)
 
     @classmethod

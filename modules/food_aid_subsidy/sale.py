@@ -11,7 +11,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import GrantEnvelopeWarning, GrantHabilitationWarning
+from .exceptions import (
+    GrantEnvelopeWarning, GrantHabilitationWarning, GrantMonthlyCapWarning)
 from .grant import split_amount, stacking_key
 
 
@@ -71,15 +72,17 @@ class Sale(metaclass=PoolMeta):
     def subsidy_split(cls, sales):
         """Split the lines of the sales between grants and customers
 
-        Return the list of (grant, subsidy, computed) per sale line id, the
-        grants that could not pay all they computed per sale and the grants
-        refused for an invalid habilitation per sale."""
+        Return the list of (grant, subsidy, computed) per sale line id and,
+        per sale, the grants whose envelope could not pay all they computed,
+        the grants whose monthly cap per customer did and the grants refused
+        for an invalid habilitation."""
         pool = Pool()
         Grant = pool.get('food_aid.grant')
         Fee = pool.get('food_aid.fee')
         Party = pool.get('party.party')
         split = {}
         short = defaultdict(list)
+        capped = defaultdict(list)
         refused = defaultdict(list)
         grants_of = {}
         envelope_left = {}
@@ -135,17 +138,21 @@ class Sale(metaclass=PoolMeta):
                     result = []
                     for (grant, _), (subsidy, computed) in zip(
                             applied, parts):
+                        if subsidy < computed:
+                            # the envelope could pay more: the cap stopped it
+                            limits = (capped if subsidy < envelope_left[
+                                    grant.id] else short)
+                            if grant not in limits[sale.id]:
+                                limits[sale.id].append(grant)
                         envelope_left[grant.id] -= subsidy
                         caps_used[(grant.id, party.id, month)] += subsidy
-                        if subsidy < computed and grant not in short[sale.id]:
-                            short[sale.id].append(grant)
                         if subsidy or computed:
                             result.append((grant, subsidy, computed))
                     split[line.id] = result
-        return split, short, refused
+        return split, short, capped, refused
 
     @classmethod
-    def check_subsidy_warnings(cls, sales, short, refused):
+    def check_subsidy_warnings(cls, sales, short, capped, refused):
         pool = Pool()
         Warning = pool.get('res.user.warning')
         for sale in sales:
@@ -165,6 +172,15 @@ class Sale(metaclass=PoolMeta):
                             'food_aid_subsidy.msg_sale_grant_envelope_short',
                             sale=sale.rec_name, grant=grant.rec_name,
                             remaining=grant.remaining))
+            for grant in capped.get(sale.id, []):
+                key = Warning.format(
+                    f'food_aid_subsidy_monthly_cap_{grant.id}', [sale])
+                if Warning.check(key):
+                    raise GrantMonthlyCapWarning(key, gettext(
+                            'food_aid_subsidy.msg_sale_grant_monthly_cap',
+                            sale=sale.rec_name, party=sale.party.rec_name,
+                            grant=grant.rec_name,
+                            cap=grant.customer_monthly_cap))
 
     @classmethod
     def reserve_subsidies(cls, sales):
@@ -182,8 +198,8 @@ class Sale(metaclass=PoolMeta):
         # restarts the transaction with the rows locked, so the envelopes
         # read below include what the concurrent transactions committed
         Grant.lock(sorted(grants, key=lambda g: g.id))
-        split, short, refused = cls.subsidy_split(sales)
-        cls.check_subsidy_warnings(sales, short, refused)
+        split, short, capped, refused = cls.subsidy_split(sales)
+        cls.check_subsidy_warnings(sales, short, capped, refused)
         to_create = []
         for sale in sales:
             date = sale_date(sale)
@@ -299,7 +315,7 @@ class SaleLine(metaclass=PoolMeta):
         preview = {l.sale for l in lines if l.sale.state in {
                 'draft', 'quotation'}}
         if preview:
-            split, _, _ = Sale.subsidy_split(list(preview))
+            split, _, _, _ = Sale.subsidy_split(list(preview))
             for line_id, parts in split.items():
                 result[line_id] = [(g, s) for g, s, _ in parts]
         booked = [l.id for l in lines if l.sale not in preview]

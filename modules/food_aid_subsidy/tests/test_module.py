@@ -16,6 +16,7 @@ from trytond.modules.food_aid.tests.tools import untranslated
 from trytond.modules.food_aid_subsidy.grant import Coverage, split_amount
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 D = Decimal
 
@@ -198,3 +199,65 @@ class FoodAidSubsidyTestCase(CompanyTestMixin, ModuleTestCase):
             with self.assertRaisesRegex(AccessError, 'closed'):
                 Grant.write([grant], {'amount': D('2000.00')})
             self.assertEqual(Grant(grant.id).amount, D('1000.00'))
+
+    @with_transaction()
+    def test_grant_access(self):
+        "Warehouse staff see no grant; accounting manages them"
+        pool = Pool()
+        Grant = pool.get('food_aid.grant')
+        GrantLine = pool.get('food_aid.grant.line')
+        Claim = pool.get('food_aid.grant.claim')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        company = create_company()
+        with set_company(company):
+            grant = self._grant(company)
+            grant.save()
+            line, = GrantLine.create([{
+                        'grant': grant.id, 'customer': grant.funder.id,
+                        'date': dt.date(2026, 3, 1), 'amount': D('10.00'),
+                        'state': 'reserved'}])
+            # a claim needs a grant that ran; no chart to run this one
+            Grant.write([grant], {'state': 'closed'})
+            claim, = Claim.create([{
+                        'grant': grant.id,
+                        'date_start': dt.date(2026, 3, 1),
+                        'date_end': dt.date(2026, 3, 31)}])
+        warehouse, accountant = User.create([{
+                    'login': login, 'name': login,
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'groups': [('add', [ModelData.get_id('food_aid', group)])],
+                    } for login, group in [
+                    ('warehouse', 'group_food_aid_warehouse'),
+                    ('accountant', 'group_food_aid_accounting')]])
+        funder = grant.funder
+
+        transaction = Transaction()
+        with transaction.set_user(warehouse.id), \
+                transaction.set_context(_check_access=True,
+                    company=company.id):
+            for Model, record in [
+                    (Grant, grant), (GrantLine, line), (Claim, claim)]:
+                with self.subTest(model=Model.__name__):
+                    with self.assertRaises(AccessError):
+                        Model.read([record.id], ['id'])
+                    with self.assertRaises(AccessError):
+                        Model.search([])
+
+        with transaction.set_user(accountant.id), \
+                transaction.set_context(_check_access=True,
+                    company=company.id):
+            created, = Grant.create([{
+                        'reference': 'CAF-16-2026', 'funder': funder.id,
+                        'program': 'caf_msa', 'company': company.id,
+                        'currency': company.currency.id,
+                        'amount': D('500.00'),
+                        'date_start': dt.date(2026, 1, 1),
+                        'coverage': 'percentage', 'rate': D('0.5')}])
+            Grant.write([created], {'amount': D('800.00')})
+            self.assertEqual(created.amount, D('800.00'))
+            self.assertEqual(
+                [g.id for g in Grant.search([])], [created.id, grant.id])
+            self.assertEqual(
+                [l.id for l in GrantLine.search([])], [line.id])
