@@ -21,27 +21,39 @@ class EgalimStatement(Report):
         pool = Pool()
         Sale = pool.get('food_aid.reporting.sale')
         context = super().get_context(records, header, data)
-        families = {}
-        # one query per statement: the sales of the customer in the year
-        for record in records:
-            year = record.year.year
+        family_names = dict(Sale.fields_get(
+                ['food_family'])['food_family']['selection'])
+        amounts = {r.id: defaultdict(int) for r in records}
+        if records:
+            # one search for all the statements: the sales of their
+            # customers by year, dispatched to each statement
+            statements = defaultdict(list)
+            for record in records:
+                statements[
+                    record.company.id, record.customer.id, record.year
+                    ].append(record)
+            years = [r.year for r in records]
             with Transaction().set_context(
-                    company=record.company.id,
-                    from_date=dt.date(year, 1, 1),
-                    to_date=dt.date(year, 12, 31), channel=None,
-                    period='year'):
-                amounts = defaultdict(int)
-                for row in Sale.search([
-                            ('customer', '=', record.customer.id),
-                            ]):
-                    amounts[row.food_family] += row.amount or 0
-            family_names = dict(Sale.fields_get(
-                    ['food_family'])['food_family']['selection'])
+                    company=None,
+                    from_date=dt.date(min(years).year, 1, 1),
+                    to_date=dt.date(max(years).year, 12, 31),
+                    channel=None, period='year'):
+                rows = Sale.search([
+                        ('company', 'in', list({k[0] for k in statements})),
+                        ('customer', 'in', list({k[1] for k in statements})),
+                        ])
+                for row in rows:
+                    for record in statements.get(
+                            (row.company.id, row.customer.id, row.date), []):
+                        amounts[record.id][row.food_family] += (
+                            row.amount or 0)
+        families = {}
+        for record in records:
             families[record.id] = [{
                     'name': family_names.get(family) or family_names[None],
                     'amount': amount,
                     'share': share(amount, record.amount),
                     } for family, amount in sorted(
-                    amounts.items(), key=lambda a: -a[1])]
+                    amounts[record.id].items(), key=lambda a: -a[1])]
         context['families'] = families
         return context

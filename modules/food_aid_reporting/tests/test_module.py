@@ -582,3 +582,303 @@ class FoodAidReportingTestCase(CompanyTestMixin, ModuleTestCase):
                 self.assertEqual(oext, 'odt')
                 self.assertTrue(content)
 
+
+
+class OptionalScenario(Scenario):
+    """The month of activity with its grants and its losses:
+
+    Grant A pays 5.00 of the Restos' 10 kg of carrots and 2.00 of their
+    5 salads in March, 3.00 of their 4 kg of lentils in April; grant B pays
+    10.00 of the canteen's 21 kg of carrots.  A cancelled entry of 4.00 on
+    the canteen's salads does not count.
+    The warehouse lost in March 3 kg of spoiled carrots (cost 0.60), 4
+    spoiled salads (cost 0.40) and 2 kg of damaged carrots, in April 1 kg
+    of expired lentils (cost 1.00).  A draft loss does not count, nor a
+    done move to lost and found without reason.
+    """
+
+    def __init__(self, company, suffix=''):
+        super().__init__(company, suffix=suffix)
+        pool = Pool()
+        Party = pool.get('party.party')
+        Grant = pool.get('food_aid.grant')
+        GrantLine = pool.get('food_aid.grant.line')
+        Move = pool.get('stock.move')
+
+        funder, = Party.create([{'name': "Département" + suffix}])
+        self.grant_a, self.grant_b = Grant.create([{
+                    'reference': 'A' + suffix, 'funder': funder.id,
+                    'program': 'mmpt_local', 'company': company.id,
+                    'currency': company.currency.id, 'amount': D('100.00'),
+                    'date_start': dt.date(YEAR, 1, 1),
+                    'coverage': 'percentage', 'rate': D('0.5'),
+                    }, {
+                    'reference': 'B' + suffix, 'funder': funder.id,
+                    'program': 'pat', 'company': company.id,
+                    'currency': company.currency.id, 'amount': D('50.00'),
+                    'date_start': dt.date(YEAR, 1, 1),
+                    'coverage': 'percentage', 'rate': D('0.25'),
+                    }])
+
+        def entry(grant, customer, product, date, state, amount):
+            line = self.sale_line(customer, product, date)
+            return {
+                'grant': grant.id, 'sale_line': line.id,
+                'customer': customer.id, 'product': product.id,
+                'date': date,
+                'quantity': line.actual_quantity or line.quantity,
+                'unit': line.unit.id,
+                'full_amount': line.amount, 'amount': D(amount),
+                'state': state,
+                }
+        GrantLine.create([
+                entry(self.grant_a, self.restos, self.carrots,
+                    MARCH.replace(day=10), 'reserved', '5.00'),
+                entry(self.grant_a, self.restos, self.salad,
+                    MARCH.replace(day=10), 'invoiced', '2.00'),
+                entry(self.grant_a, self.restos, self.lentils,
+                    APRIL.replace(day=5), 'claimed', '3.00'),
+                entry(self.grant_b, self.canteen, self.carrots,
+                    MARCH.replace(day=12), 'invoiced', '10.00'),
+                entry(self.grant_a, self.canteen, self.salad,
+                    MARCH.replace(day=12), 'cancelled', '4.00'),
+                ])
+
+        done = Move.create([
+                self.loss(self.carrots, 3, MARCH.replace(day=15), 'spoiled',
+                    '0.60'),
+                self.loss(self.salad, 4, MARCH.replace(day=20), 'spoiled',
+                    '0.40'),
+                self.loss(self.carrots, 2, MARCH.replace(day=25), 'damaged',
+                    '0.60'),
+                self.loss(self.lentils, 1, APRIL.replace(day=2), 'expired',
+                    '1.00'),
+                self.loss(self.carrots, 9, APRIL.replace(day=4), None,
+                    '0.60'),
+                ])
+        Move.do(done)
+        Move.create([self.loss(
+                    self.lentils, 7, APRIL.replace(day=3), 'expired', '1.00')])
+
+    def sale_line(self, customer, product, date):
+        pool = Pool()
+        SaleLine = pool.get('sale.line')
+        line, = SaleLine.search([
+                ('sale.party', '=', customer.id),
+                ('sale.sale_date', '=', date),
+                ('product', '=', product.id),
+                ])
+        return line
+
+    def loss(self, product, quantity, date, reason, cost_price):
+        "The values of a move to lost and found as the loss wizard makes"
+        return {
+            'company': self.company.id,
+            'product': product.id,
+            'unit': product.default_uom.id,
+            'quantity': quantity,
+            'from_location': get_id('stock', 'location_storage'),
+            'to_location': get_id('stock', 'location_lost_found'),
+            'planned_date': date,
+            'effective_date': date,
+            'loss_reason': reason,
+            'cost_price': D(cost_price),
+            }
+
+
+class FoodAidReportingOptionalTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Food Aid Reporting module with its optional parts"
+    module = 'food_aid_reporting'
+    extras = OPTIONAL_MODULES
+
+    assertRows = FoodAidReportingTestCase.assertRows
+
+    @with_transaction()
+    def test_grant_report(self):
+        "Subsidies, quantities and deliveries by grant and month"
+        pool = Pool()
+        Grant = pool.get('food_aid.reporting.grant')
+        company = create_company()
+        with set_company(company):
+            s = OptionalScenario(company)
+            with year_context(company):
+                self.assertRows(Grant.search([]),
+                    ['date', 'grant', 'quantity_kg', 'quantity_pieces',
+                        'amount', 'deliveries', 'customers'], [
+                        (MARCH, s.grant_a.id, 10, 5, D('7.00'), 2, 1),
+                        (APRIL, s.grant_a.id, 4, 0, D('3.00'), 1, 1),
+                        (MARCH, s.grant_b.id, 21, 0, D('10.00'), 1, 1),
+                        ])
+            with year_context(company, period='year',
+                    to_date=dt.date(YEAR, 3, 31)):
+                self.assertRows(Grant.search([]),
+                    ['grant', 'amount', 'deliveries'], [
+                        (s.grant_a.id, D('7.00'), 2),
+                        (s.grant_b.id, D('10.00'), 1),
+                        ])
+
+    @with_transaction()
+    def test_sale_reports_subsidy(self):
+        "The subsidy and the customer's share of the sales"
+        pool = Pool()
+        Sale = pool.get('food_aid.reporting.sale')
+        Channel = pool.get('food_aid.reporting.channel')
+        Period = pool.get('food_aid.reporting.period')
+        company = create_company()
+        with set_company(company):
+            s = OptionalScenario(company)
+            with year_context(company):
+                self.assertRows(Sale.search([]),
+                    ['date', 'customer', 'food_family', 'amount',
+                        'subsidy_amount', 'customer_amount'], [
+                        (MARCH, s.restos.id, 'FRUITS_ET_LEGUMES',
+                            D('14.00'), D('7.00'), D('7.00')),
+                        (MARCH, s.canteen.id, 'FRUITS_ET_LEGUMES',
+                            D('52.00'), D('10.00'), D('42.00')),
+                        (MARCH, s.canteen.id, 'AUTRES',
+                            D('20.00'), D('0.00'), D('20.00')),
+                        (APRIL, s.restos.id, 'AUTRES',
+                            D('6.00'), D('3.00'), D('3.00')),
+                        ])
+                self.assertRows(Channel.search([]),
+                    ['channel', 'amount', 'subsidy_amount',
+                        'customer_amount'], [
+                        (s.food_aid.id, D('20.00'), D('10.00'), D('10.00')),
+                        (s.catering.id, D('72.00'), D('10.00'), D('62.00')),
+                        ])
+                self.assertRows(Period.search([]),
+                    ['date', 'amount', 'subsidy_amount',
+                        'customer_amount'], [
+                        (MARCH, D('86.00'), D('17.00'), D('69.00')),
+                        (APRIL, D('6.00'), D('3.00'), D('3.00')),
+                        ])
+
+    @with_transaction()
+    def test_loss_report(self):
+        "Losses by reason and month at cost price"
+        pool = Pool()
+        Loss = pool.get('food_aid.reporting.loss')
+        company = create_company()
+        with set_company(company):
+            OptionalScenario(company)
+            with year_context(company):
+                self.assertRows(Loss.search([]),
+                    ['date', 'reason', 'quantity_kg', 'quantity_pieces',
+                        'value', 'number'], [
+                        (MARCH, 'spoiled', 3, 4, D('3.40'), 2),
+                        (MARCH, 'damaged', 2, 0, D('1.20'), 1),
+                        (APRIL, 'expired', 1, 0, D('1.00'), 1),
+                        ])
+            with year_context(company, period='year'):
+                self.assertRows(Loss.search([]),
+                    ['reason', 'quantity_kg', 'value', 'number'], [
+                        ('spoiled', 3, D('3.40'), 2),
+                        ('damaged', 2, D('1.20'), 1),
+                        ('expired', 1, D('1.00'), 1),
+                        ])
+
+    @with_transaction()
+    def test_grant_printed_report(self):
+        "The grant report comes out with the envelope and its use"
+        pool = Pool()
+        Report = pool.get('food_aid.reporting.grant.report', type='report')
+        company = create_company()
+        with set_company(company):
+            s = OptionalScenario(company)
+            grants = [s.grant_a, s.grant_b]
+            context = Report.get_context(grants, {}, {})
+            self.assertEqual(context['indicators'][s.grant_a.id], {
+                    'quantity_kg': 14, 'quantity_pieces': 5,
+                    'deliveries': 3, 'customers': 1,
+                    'consumed': D('10.00'),
+                    })
+            self.assertEqual(context['indicators'][s.grant_b.id], {
+                    'quantity_kg': 21, 'quantity_pieces': 0,
+                    'deliveries': 1, 'customers': 1,
+                    'consumed': D('10.00'),
+                    })
+            self.assertEqual(
+                [(r.date, r.amount) for r in context['months'][s.grant_a.id]],
+                [(MARCH, D('7.00')), (APRIL, D('3.00'))])
+            self.assertEqual(
+                [l.amount for l in context['grant_lines'][s.grant_a.id]],
+                [D('5.00'), D('2.00'), D('3.00')])
+            ids = [g.id for g in grants]
+            oext, content, _, _ = Report.execute(ids, {
+                    'model': 'food_aid.grant', 'id': ids[0], 'ids': ids})
+            self.assertEqual(oext, 'odt')
+            self.assertTrue(content)
+
+    @with_transaction()
+    def test_egalim_statement_constant_queries(self):
+        "The EGalim statement reads all the canteens in as many queries"
+        pool = Pool()
+        Statement = pool.get(
+            'food_aid.reporting.egalim.statement', type='report')
+        Egalim = pool.get('food_aid.reporting.egalim')
+        company = create_company()
+
+        def queries():
+            with year_context(company):
+                statements = Egalim.search([])
+                Statement.get_context(statements, {}, {})  # warm the caches
+                statements = Egalim.browse([s.id for s in statements])
+                with count_queries() as counter:
+                    context = Statement.get_context(statements, {}, {})
+            return counter['queries'], context, statements
+
+        with set_company(company):
+            Scenario(company)
+            small, context, statements = queries()
+            statement, = statements
+            self.assertEqual(
+                [(f['amount'], f['share'])
+                    for f in context['families'][statement.id]],
+                [(D('52.00'), D('72.22')), (D('20.00'), D('27.78'))])
+            for index in range(9):
+                Scenario(company, suffix=f' {index}')
+            large, context, statements = queries()
+            self.assertEqual(len(statements), 10)
+            for statement in statements:
+                self.assertEqual(
+                    [(f['amount'], f['share'])
+                        for f in context['families'][statement.id]],
+                    [(D('52.00'), D('72.22')), (D('20.00'), D('27.78'))])
+        self.assertEqual(small, large)
+
+    @with_transaction()
+    def test_reports_constant_queries(self):
+        "Each report answers in as many queries for ten times the data"
+        pool = Pool()
+        company = create_company()
+        reports = REPORTS + [
+            'food_aid.reporting.grant', 'food_aid.reporting.loss']
+
+        def queries(name):
+            Model = pool.get(name)
+            with year_context(company):
+                Model.read(
+                    [r.id for r in Model.search([])],
+                    list(Model._fields.keys()))  # warm the caches
+                with count_queries() as counter:
+                    records = Model.search([])
+                    Model.read([r.id for r in records],
+                        list(Model._fields.keys()))
+                # the figures grow with the data, not the queries
+                total = sum(
+                    float(getattr(r, name, 0) or 0)
+                    for r in Model.browse(records)
+                    for name in ['quantity_kg', 'amount', 'value',
+                        'subsidy_amount'])
+                return counter['queries'], total
+
+        with set_company(company):
+            OptionalScenario(company)
+            small = {name: queries(name) for name in reports}
+            for index in range(9):
+                OptionalScenario(company, suffix=f' {index}')
+            large = {name: queries(name) for name in reports}
+        for name in reports:
+            with self.subTest(report=name):
+                self.assertEqual(small[name][0], large[name][0])
+                self.assertAlmostEqual(large[name][1], 10 * small[name][1])
