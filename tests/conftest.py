@@ -88,7 +88,9 @@ def server(database):
     port = free_port()
     env = dict(env,
         TRYTOND_WEB__LISTEN=f'127.0.0.1:{port}',
-        TRYTOND_WEB__ROOT=str(SAO))
+        TRYTOND_WEB__ROOT=str(SAO),
+        # listing opens every database of a shared PostgreSQL server
+        TRYTOND_DATABASE__LIST='False')
     process = subprocess.Popen(
         [BIN / 'trytond', '-d', name], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -59,7 +59,9 @@ def test_organisation_list_in_french(server, browser):
                     'habilitation_reference': 'HAB-NA-2026-042',
                     }], {}], session)
 
-    browser.get(server.url + '/')
+    browser.get(f'{server.url}/#{server.database}')
+    visible(browser, "//input[@id='database']").clear()
+    visible(browser, "//input[@id='database']").send_keys(server.database)
     visible(browser, "//input[@id='login']").send_keys('admin\n')
     visible(browser, "//input[@type='password']").send_keys(
         server.password + '\n')
