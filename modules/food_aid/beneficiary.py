@@ -7,6 +7,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import BeneficiaryCountValidationError
+from .period import check_period
 
 # The FEAD / Mieux manger pour tous counting convention: each sub-count is a
 # part of the persons helped, never more.
@@ -77,15 +78,10 @@ class BeneficiaryCount(ModelSQL, ModelView):
     def validate_fields(cls, counts, field_names):
         super().validate_fields(counts, field_names)
         for count in counts:
-            count.check_period()
+            check_period(
+                count, BeneficiaryCountValidationError,
+                'food_aid.msg_beneficiary_count_inverted_dates')
             count.check_counts()
-
-    def check_period(self):
-        if (self.date_start and self.date_end
-                and self.date_end < self.date_start):
-            raise BeneficiaryCountValidationError(gettext(
-                    'food_aid.msg_beneficiary_count_inverted_dates',
-                    count=self.rec_name))
 
     def check_counts(self):
         for name in ['persons'] + SUB_COUNTS:

@@ -15,13 +15,13 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.food_aid.period import check_period
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import AllocationCancelError, AllocationValidationError
-from .producer import check_period
 
 STRATEGIES = [
     ('fair_share', "Fair Share"),

@@ -14,6 +14,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.food_aid.period import check_period
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -22,7 +23,6 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import OfferImportError, OfferValidationError
-from .producer import check_period
 
 STATES = [
     ('draft', "Draft"),

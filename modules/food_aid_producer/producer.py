@@ -4,19 +4,13 @@
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, fields)
+from trytond.modules.food_aid.period import check_period
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import MembershipValidationError, PriceValidationError
-
-
-def check_period(record, error, message):
-    "Raise error when the record ends before it starts"
-    if (record.date_start and record.date_end
-            and record.date_end < record.date_start):
-        raise error(gettext(message, record=record.rec_name))
 
 
 class ProducerGroup(DeactivableMixin, ModelSQL, ModelView):
