@@ -4,7 +4,7 @@
 import datetime as dt
 import sys
 from collections import defaultdict, namedtuple
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from itertools import groupby
 
 from sql import Null
@@ -35,24 +35,59 @@ Supply = namedtuple(
     defaults=[1, None, Decimal(0)])
 
 
-def allocate(demand, supplies, strategy='fair_share', rounding=1):
+def allocate(
+        demand, supplies, strategy='fair_share', rounding=1,
+        minimum=None, multiple=None):
     """Split the demand of one product between the supplies offered
 
     Quantities are numbers in the unit whose rounding is given; the result
     maps the key of each supply to the Decimal quantity it must deliver, a
     multiple of the rounding, never above the supply nor, in total, above
     the demand.  The result depends only on the supplies, not their order.
+
+    With a packing multiple (a 5 kg crate, a 10-piece box) each quantity is
+    a whole number of packs; with a minimum no supply gets less than it but
+    nothing: what a producer cannot be given goes to the next producers or
+    stays short.
     """
     rounding = Decimal(str(rounding))
 
-    def units(quantity):
+    def units(quantity, ceiling=False):
         quantity = Decimal(str(quantity))
         if quantity <= 0:
             return 0
-        return int((quantity / rounding).to_integral_value(ROUND_FLOOR))
+        return int((quantity / rounding).to_integral_value(
+                ROUND_CEILING if ceiling else ROUND_FLOOR))
 
-    remaining = units(demand)
-    available = {s.key: units(s.quantity) for s in supplies}
+    # the quantities are counted in packs of step units
+    step = max(units(multiple, ceiling=True), 1) if multiple else 1
+    least = -(-units(minimum, ceiling=True) // step) if minimum else 0
+    remaining = units(demand) // step
+    available = {s.key: units(s.quantity) // step for s in supplies}
+    excluded = {k for k, q in available.items() if q < max(least, 1)}
+    while True:
+        given = _share(
+            remaining,
+            [s for s in supplies if s.key not in excluded],
+            {k: q for k, q in available.items() if k not in excluded},
+            strategy)
+        below = [k for k, q in given.items() if 0 < q < least]
+        if not below:
+            break
+        # the smallest part is given up, the others share the demand again
+        excluded.add(min(below, key=lambda k: (given[k], _key_order(k))))
+    result = dict.fromkeys(available, Decimal(0))
+    for key, packs in given.items():
+        result[key] = packs * step * rounding
+    return result
+
+
+def _key_order(key):
+    return (type(key).__name__, key)
+
+
+def _share(remaining, supplies, available, strategy):
+    "Share the remaining units between the available units of the supplies"
     given = dict.fromkeys(available, 0)
 
     def tier(supply):
@@ -100,7 +135,7 @@ def allocate(demand, supplies, strategy='fair_share', rounding=1):
             quantity = min(available[supply.key], remaining)
             given[supply.key] = quantity
             remaining -= quantity
-    return {key: units * rounding for key, units in given.items()}
+    return given
 
 
 class Allocation(Workflow, ModelSQL, ModelView):
@@ -314,7 +349,9 @@ class Allocation(Workflow, ModelSQL, ModelView):
                         priority=priorities.get(o.producer.id),
                         date=o.date_start, unit_price=o.unit_price)
                     for o in product_offers.values()],
-                strategy=self.strategy, rounding=product.default_uom.rounding)
+                strategy=self.strategy, rounding=product.default_uom.rounding,
+                minimum=product.producer_minimum_quantity,
+                multiple=product.producer_packing_multiple)
             allocated = 0
             for offer_id, quantity in sorted(quantities.items()):
                 if not quantity:
@@ -518,7 +555,6 @@ class Allocation(Workflow, ModelSQL, ModelView):
 class AllocationLine(ModelSQL, ModelView):
     "The quantity of an offer given to its producer by an allocation"
     __name__ = 'food_aid.allocation.line'
-    __access__ = {'allocation'}
 
     allocation = fields.Many2One(
         'food_aid.allocation', "Allocation", required=True,
@@ -547,6 +583,7 @@ class AllocationLine(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('allocation')
         cls._order = [
             ('allocation', 'ASC'),
             ('product', 'ASC'),
@@ -584,7 +621,6 @@ class AllocationLine(ModelSQL, ModelView):
 class AllocationShortfall(ModelSQL, ModelView):
     "The quantity of a product the producers cannot supply for a period"
     __name__ = 'food_aid.allocation.shortfall'
-    __access__ = {'allocation'}
 
     allocation = fields.Many2One(
         'food_aid.allocation', "Allocation", required=True,
@@ -600,6 +636,7 @@ class AllocationShortfall(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('allocation')
         cls._order = [
             ('allocation', 'ASC'),
             ('product', 'ASC'),

@@ -27,3 +27,7 @@ class AllocationValidationError(ValidationError):
 
 class AllocationCancelError(AccessError):
     pass
+
+
+class ProductPackingValidationError(ValidationError):
+    pass

@@ -177,6 +177,81 @@ class AllocatePropertyTestCase(unittest.TestCase):
             self.assertLess(abs(result[i] - share), 1)
 
 
+class AllocatePackingTestCase(unittest.TestCase):
+    "Allocations a farmer can deliver: minimum and packing multiple"
+
+    def test_crates(self):
+        "Courgettes in 5 kg crates: whole crates, the rest is short"
+        result = allocate(23, [Supply('a', 40), Supply('b', 40)],
+            rounding=D('0.01'), multiple=5)
+        self.assertEqual(result, {'a': D('10'), 'b': D('10')})
+
+    def test_boxes(self):
+        "Eggs in boxes of 10"
+        result = allocate(35, [Supply('a', 14), Supply('b', 30)],
+            rounding=1, multiple=10)
+        self.assertEqual(result, {'a': D('10'), 'b': D('20')})
+
+    def test_minimum_goes_to_next_producer(self):
+        "A share below the minimum goes to the next producer"
+        result = allocate(20, [Supply('a', 100), Supply('b', 5)],
+            rounding=D('0.01'), minimum=10)
+        self.assertEqual(result, {'a': D('20'), 'b': D('0')})
+
+    def test_minimum_shortfall(self):
+        "A demand below the minimum is not allocated"
+        result = allocate(4, [Supply('a', 100)], rounding=1, minimum=5)
+        self.assertEqual(result, {'a': D('0')})
+
+    def test_minimum_priority(self):
+        "Priority: a remainder below the minimum stays short"
+        result = allocate(22, [
+                Supply('a', 20, priority=1), Supply('b', 50, priority=2)],
+            strategy='priority', rounding=1, minimum=5)
+        self.assertEqual(result, {'a': D('20'), 'b': D('0')})
+
+    def test_minimum_rounded_up_to_multiple(self):
+        "A minimum of 7 kg in 5 kg crates is two crates"
+        result = allocate(30, [Supply('a', 100), Supply('b', 8)],
+            rounding=1, minimum=7, multiple=5)
+        self.assertEqual(result, {'a': D('30'), 'b': D('0')})
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        demand=st.decimals(min_value=0, max_value=3000, places=2),
+        supplies=supplies,
+        strategy=st.sampled_from(['fair_share', 'priority', 'lowest_price']),
+        rounding=st.sampled_from([D('1'), D('0.1'), D('0.01')]),
+        minimum=st.one_of(st.none(), st.sampled_from(
+                [D('1'), D('2.5'), D('10'), D('50')])),
+        multiple=st.one_of(st.none(), st.sampled_from(
+                [D('1'), D('5'), D('10')])),
+        data=st.data())
+    def test_invariants(
+            self, demand, supplies, strategy, rounding, minimum, multiple,
+            data):
+        result = allocate(
+            demand, supplies, strategy, rounding,
+            minimum=minimum, multiple=multiple)
+        offered = {s.key: s.quantity for s in supplies}
+        self.assertEqual(set(result), set(offered))
+        for key, quantity in result.items():
+            self.assertGreaterEqual(quantity, 0)
+            self.assertLessEqual(quantity, offered[key])
+            self.assertEqual(quantity % rounding, 0)
+            if quantity and multiple:
+                self.assertEqual(quantity % multiple, 0)
+            if quantity and minimum:
+                self.assertGreaterEqual(quantity, minimum)
+        self.assertLessEqual(sum(result.values(), D(0)), demand)
+        shuffled = data.draw(st.permutations(supplies))
+        self.assertEqual(
+            allocate(
+                demand, shuffled, strategy, rounding,
+                minimum=minimum, multiple=multiple),
+            result)
+
+
 class FoodAidProducerTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Food Aid Producer module"
     module = 'food_aid_producer'
@@ -214,6 +289,25 @@ class FoodAidProducerTestCase(CompanyTestMixin, ModuleTestCase):
                     }])
         group.save()
         return group, producer, outsider, product
+
+    @with_transaction()
+    def test_packing_not_positive(self):
+        "A minimum or a packing multiple of zero or less is refused"
+        company = create_company()
+        with set_company(company):
+            _, _, _, product = self._setup()
+            template = product.template
+            for name in [
+                    'producer_minimum_quantity', 'producer_packing_multiple']:
+                for value in [0, -5]:
+                    with self.assertRaises(ValidationError) as cm:
+                        type(template).write([template], {name: value})
+                    self.assertIn('greater than zero', cm.exception.message)
+            type(template).write([template], {
+                    'producer_minimum_quantity': 10,
+                    'producer_packing_multiple': 5,
+                    })
+            self.assertEqual(product.producer_packing_multiple, 5)
 
     @with_transaction()
     def test_offer_fair_price_default(self):
