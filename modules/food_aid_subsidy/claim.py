@@ -1,6 +1,7 @@
 # This file is part of the food-aid platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
+from collections import defaultdict
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -12,6 +13,7 @@ from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import ClaimError
+from .grant import company_language
 
 
 class Claim(Workflow, ModelSQL, ModelView):
@@ -144,6 +146,7 @@ class Claim(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def release(cls, claims):
+        "Return the lines of the claims to invoiced, to be claimed again"
         pool = Pool()
         GrantLine = pool.get('food_aid.grant.line')
         lines = [l for c in claims for l in c.lines]
@@ -194,39 +197,114 @@ class Claim(Workflow, ModelSQL, ModelView):
             invoices.append(invoice)
             claim.invoice = invoice
         Invoice.save(invoices)
-        Invoice.update_taxes(invoices)
         cls.save(claims)
+        cls.set_invoice_taxes(claims)
         with without_check_access():
             GrantLine.write(
                 [l for c in claims for l in c.lines], {'state': 'claimed'})
         Invoice.post(invoices)
+        cls.reconcile_clearing(claims)
 
     def get_invoice(self):
         "Return the invoice to the funder for the claim"
         pool = Pool()
         Invoice = pool.get('account.invoice')
         Line = pool.get('account.invoice.line')
+        Lang = pool.get('ir.lang')
         Date = pool.get('ir.date')
         funder = self.grant.funder
+        language = company_language(self.company)
+        lang = Lang.get(language)
+        with Transaction().set_context(language=language):
+            description = gettext(
+                'food_aid_subsidy.msg_claim_invoice_line',
+                grant=self.grant.rec_name,
+                start=lang.strftime(self.date_start),
+                end=lang.strftime(self.date_end))
         invoice = Invoice(
             company=self.company, type='out', party=funder,
             currency=self.grant.currency,
             account=funder.account_receivable_used,
             invoice_date=Date.today(),
-            description=self.rec_name)
+            description=description)
         invoice.on_change_party()
         invoice.set_journal()
-        line = Line(
-            type='line', currency=self.grant.currency,
-            company=self.company,
-            account=self.grant.clearing_account,
-            description=gettext(
-                'food_aid_subsidy.msg_claim_invoice_line',
-                grant=self.grant.rec_name,
-                start=self.date_start, end=self.date_end),
-            quantity=1, unit_price=self.amount, taxes=[], origin=self)
-        invoice.lines = [line]
+        amounts = defaultdict(Decimal)
+        for grant_line in self.lines:
+            amounts[grant_line.subsidy_taxes] += grant_line.amount
+        lines = []
+        for taxes in sorted(amounts):
+            if not amounts[taxes]:
+                continue
+            line = Line(
+                type='line', currency=self.grant.currency,
+                company=self.company,
+                account=self.grant.clearing_account,
+                description=description,
+                quantity=1, unit_price=amounts[taxes], taxes=list(taxes),
+                origin=self)
+            line.analytic_accounts = line.grant_analytic_entries(self.grant)
+            lines.append(line)
+        invoice.lines = lines
         return invoice
+
+    @classmethod
+    def set_invoice_taxes(cls, claims):
+        """Set the taxes of the funder's invoices to the sum of the taxes
+        that the claimed subsidies bore on the customer invoices, so that
+        both add up to the tax of the full price"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        InvoiceTax = pool.get('account.invoice.tax')
+        to_write = []
+        for claim in cls.browse(claims):
+            tax_amounts = defaultdict(Decimal)
+            for grant_line in claim.lines:
+                taxes = grant_line.subsidy_taxes
+                if len(taxes) == 1:
+                    tax_amounts[taxes[0]] += grant_line.tax_amount or 0
+            invoice = Invoice(claim.invoice.id)
+            for tax_line in invoice.taxes:
+                if tax_line.tax and tax_line.tax.id in tax_amounts:
+                    amount = tax_amounts[tax_line.tax.id]
+                    if tax_line.amount != amount:
+                        to_write.extend(([tax_line], {'amount': amount}))
+        if to_write:
+            InvoiceTax.write(*to_write)
+
+    @classmethod
+    def reconcile_clearing(cls, claims):
+        """Reconcile, per claim, the clearing account lines of the subsidies
+        with the funder's invoice when they balance"""
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        MoveLine = pool.get('account.move.line')
+        to_reconcile = []
+        for claim in cls.browse(claims):
+            account = claim.grant.clearing_account
+            if not account.reconcile or not claim.invoice:
+                continue
+            invoices = {
+                l.invoice_line.invoice.id for l in claim.lines
+                if l.invoice_line}
+            with without_check_access():
+                subsidy_lines = InvoiceLine.search([
+                        ('invoice', 'in', list(invoices)),
+                        ('subsidy_grant', '=', claim.grant.id),
+                        ])
+                origins = [str(l) for l in subsidy_lines] + [
+                    str(l) for l in claim.invoice.lines]
+                move_lines = MoveLine.search([
+                        ('origin', 'in', origins),
+                        ('account', '=', account.id),
+                        ('reconciliation', '=', None),
+                        ])
+            if move_lines and not sum(
+                    (l.debit - l.credit for l in move_lines), Decimal(0)):
+                to_reconcile.append(move_lines)
+        if to_reconcile:
+            with without_check_access():
+                MoveLine.reconcile(*to_reconcile)
 
     @classmethod
     @Workflow.transition('paid')

@@ -99,6 +99,48 @@ def split_amount(amount, quantity, coverages, round_=round_cents):
     return remaining, result
 
 
+def distribute(total, weights, round_=round_cents):
+    """Split total in proportion of the weights with cumulative rounding, so
+    that the parts add up to total exactly"""
+    weight_total = sum(weights, Decimal(0))
+    parts = []
+    cumulated = given = Decimal(0)
+    for weight in weights:
+        cumulated += weight
+        part = (round_(total * cumulated / weight_total) - given
+            if weight_total else Decimal(0))
+        given += part
+        parts.append(part)
+    return parts
+
+
+def credited_subsidy(
+        subsidy, amount, credited, credited_before, given_back_before,
+        round_=round_cents):
+    """Return what a credit note gives back of a subsidy
+
+    The subsidy was paid on amount; the credit note credits the amount
+    credited, after earlier credit notes credited credited_before and gave
+    back given_back_before (all positive).  It gives back in proportion of
+    the amount, never more than what remains, and the remainder once the
+    whole amount is credited."""
+    left = subsidy - given_back_before
+    if amount <= 0 or left <= 0 or credited <= 0:
+        return Decimal(0)
+    if credited_before + credited >= amount:
+        return left
+    return max(min(round_(subsidy * credited / amount), left), Decimal(0))
+
+
+def company_language(company):
+    "Return the code of the language the texts stored for company are in"
+    pool = Pool()
+    Configuration = pool.get('ir.configuration')
+    if company and company.party.lang:
+        return company.party.lang.code
+    return Configuration.get_language()
+
+
 def stacking_key(grant):
     "The order in which the grants of a line apply"
     return (
@@ -277,8 +319,23 @@ class Grant(Workflow, ModelSQL, ModelView):
             help="The date the envelope runs out at the pace of the "
             "last 8 weeks."),
         'get_run_out_date')
+    run_out_note = fields.Function(fields.Char("Run-Out Note"),
+        'get_run_out_note')
+    analytic_account = fields.Many2One(
+        'analytic_account.account', "Analytic Account", ondelete='RESTRICT',
+        domain=[
+            ('type', '=', 'normal'),
+            ('company', '=', Eval('company', -1)),
+            ],
+        states=_states,
+        help="The analytic account the subsidised invoice lines and the "
+        "subsidies are charged to.")
     lines = fields.One2Many(
-        'food_aid.grant.line', 'grant', "Ledger", readonly=True)
+        'food_aid.grant.line', 'grant', "Ledger", readonly=True,
+        filter=['OR',
+            ('state', '!=', 'cancelled'),
+            ('amount', '!=', 0),
+            ])
 
     del _states
 
@@ -522,6 +579,24 @@ class Grant(Workflow, ModelSQL, ModelView):
         return result
 
     @classmethod
+    def get_run_out_note(cls, grants, name):
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        result = {}
+        for grant in grants:
+            note = None
+            if grant.state == 'running' and grant.remaining > 0 and (
+                    grant.date_end and (not grant.run_out_date
+                        or grant.run_out_date > grant.date_end)):
+                note = gettext(
+                    'food_aid_subsidy.msg_grant_envelope_not_used_up',
+                    date=lang.strftime(grant.date_end),
+                    remaining=lang.currency(grant.remaining, grant.currency))
+            result[grant.id] = note
+        return result
+
+    @classmethod
     def validate_fields(cls, grants, field_names):
         super().validate_fields(grants, field_names)
         for grant in grants:
@@ -553,13 +628,14 @@ class Grant(Workflow, ModelSQL, ModelView):
                     grant=self.rec_name))
 
     @classmethod
-    def check_open_lines(cls, grants, message):
+    def check_open_lines(
+            cls, grants, message, states=('reserved', 'invoiced')):
         pool = Pool()
         Line = pool.get('food_aid.grant.line')
         with without_check_access():
             lines = Line.search([
                     ('grant', 'in', [g.id for g in grants]),
-                    ('state', 'in', ['reserved', 'invoiced']),
+                    ('state', 'in', list(states)),
                     ], limit=1)
         if lines:
             line, = lines
@@ -627,7 +703,8 @@ class Grant(Workflow, ModelSQL, ModelView):
     @Workflow.transition('cancelled')
     def cancel(cls, grants):
         cls.check_open_lines(
-            grants, 'food_aid_subsidy.msg_grant_cancel_open_lines')
+            grants, 'food_aid_subsidy.msg_grant_cancel_open_lines',
+            states=['reserved', 'invoiced', 'claimed'])
 
     # Eligibility and computation
 
@@ -797,7 +874,11 @@ class GrantLine(ModelSQL, ModelView):
         help="The amount of the line before subsidies.")
     amount = Monetary(
         "Subsidy", currency='currency', digits='currency', required=True,
-        readonly=True)
+        readonly=True,
+        help="The part of the untaxed amount the grant pays.")
+    tax_amount = Monetary(
+        "Subsidy Tax", currency='currency', digits='currency', readonly=True,
+        help="The tax the subsidy bears, invoiced to the funder with it.")
     state = fields.Selection(
         LINE_STATES, "State", required=True, readonly=True, sort=False)
     claim = fields.Many2One(
@@ -822,8 +903,20 @@ class GrantLine(ModelSQL, ModelView):
     def default_state(cls):
         return 'reserved'
 
+    @classmethod
+    def default_tax_amount(cls):
+        return Decimal(0)
+
     def get_currency(self, name):
         return self.grant.currency.id
+
+    @property
+    def subsidy_taxes(self):
+        "The ids of the taxes the subsidy bears"
+        line = self.invoice_line
+        if not line and self.credited_line:
+            line = self.credited_line.invoice_line
+        return tuple(sorted(t.id for t in line.taxes)) if line else ()
 
     def get_month(self, name):
         return self.date.replace(day=1) if self.date else None

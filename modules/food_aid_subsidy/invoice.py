@@ -10,9 +10,12 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
-from .grant import split_amount, stacking_key
+from .exceptions import GrantMonthlyCapWarning
+from .grant import (
+    company_language, credited_subsidy, distribute, split_amount,
+    stacking_key)
 
 
 class Account(metaclass=PoolMeta):
@@ -73,7 +76,7 @@ class Invoice(metaclass=PoolMeta):
     def apply_subsidies(cls, invoices):
         """Compute on the invoiced quantities the subsidies of the lines that
         come from subsidised sale lines, take them from the reservations and
-        add one line per grant on its clearing account"""
+        add one line per grant and set of taxes on its clearing account"""
         pool = Pool()
         Grant = pool.get('food_aid.grant')
         GrantLine = pool.get('food_aid.grant.line')
@@ -99,45 +102,74 @@ class Invoice(metaclass=PoolMeta):
         by_sale_line = defaultdict(list)
         for reservation in reservations:
             by_sale_line[reservation.sale_line.id].append(reservation)
+        today = Date.today()
+        dates = {l.invoice.invoice_date or today for l in lines}
+        caps_used = Grant.month_consumption(
+            grants, {r.customer for r in reservations},
+            dates | {r.date for r in reservations})
         envelope_left = {
             g.id: max(g.remaining, Decimal(0)) for g in grants}
         reserved_left = {r.id: r.amount for r in reservations}
         quantity_left = {r.id: r.quantity for r in reservations}
-        today = Date.today()
         to_create = []
-        totals = defaultdict(lambda: defaultdict(Decimal))
+        capped = defaultdict(list)
         for line in lines:
             sale_line = line.origin
             sale = sale_line.sale
+            date = line.invoice.invoice_date or today
+            month = date.replace(day=1)
             line_reservations = sorted(
                 by_sale_line.get(sale_line.id, []),
                 key=lambda r: stacking_key(r.grant))
             if not line_reservations:
                 continue
-            coverages = [
-                r.grant.get_coverage(
-                    sale.party, line.product, line.unit,
-                    envelope_left[r.grant.id] + reserved_left[r.id])
-                for r in line_reservations]
+            coverages, cap_lefts = [], []
+            for reservation in line_reservations:
+                grant = reservation.grant
+                available = (
+                    envelope_left[grant.id] + reserved_left[reservation.id])
+                cap_left = None
+                if grant.customer_monthly_cap is not None:
+                    # what the reservation holds in this month is its own
+                    own = (reserved_left[reservation.id]
+                        if reservation.date.replace(day=1) == month
+                        else Decimal(0))
+                    cap_left = max(grant.customer_monthly_cap - caps_used[
+                            (grant.id, sale.party.id, month)] + own,
+                        Decimal(0))
+                    available = min(available, cap_left)
+                cap_lefts.append(cap_left)
+                coverages.append(grant.get_coverage(
+                        sale.party, line.product, line.unit, available))
             _, parts = split_amount(
                 line.amount, line.quantity, coverages, line.currency.round)
-            for reservation, (subsidy, _) in zip(line_reservations, parts):
+            for reservation, cap_left, (subsidy, computed) in zip(
+                    line_reservations, cap_lefts, parts):
+                grant = reservation.grant
+                if (subsidy < computed and cap_left is not None
+                        and subsidy >= cap_left
+                        and grant not in capped[line.invoice]):
+                    capped[line.invoice].append(grant)
                 released = min(subsidy, reserved_left[reservation.id])
                 reserved_left[reservation.id] -= released
-                envelope_left[reservation.grant.id] -= subsidy - released
+                envelope_left[grant.id] -= subsidy - released
+                if reservation.date.replace(day=1) == month:
+                    caps_used[(grant.id, sale.party.id, month)] += (
+                        subsidy - released)
+                else:
+                    caps_used[(grant.id, sale.party.id, month)] += subsidy
                 quantity_left[reservation.id] = max(
                     quantity_left[reservation.id] - line.quantity, 0)
                 if not subsidy:
                     continue
-                totals[line.invoice][reservation.grant] += subsidy
                 to_create.append(GrantLine(
-                        grant=reservation.grant, sale_line=sale_line,
+                        grant=grant, sale_line=sale_line,
                         invoice_line=line, customer=sale.party,
-                        product=line.product,
-                        date=line.invoice.invoice_date or today,
+                        product=line.product, date=date,
                         quantity=line.quantity, unit=line.unit,
                         full_amount=line.amount, amount=subsidy,
                         state='reserved'))
+        cls.check_invoice_monthly_caps(capped)
         to_write = []
         for reservation in reservations:
             sale_line = reservation.sale_line
@@ -151,116 +183,254 @@ class Invoice(metaclass=PoolMeta):
                 # the line is invoiced: what it did not use goes back
                 values['state'] = 'cancelled'
             to_write.extend(([reservation], values))
+        with without_check_access():
+            if to_write:
+                GrantLine.write(*to_write)
+            GrantLine.save(to_create)
+            InvoiceLine.set_grant_analytic(
+                [(g.invoice_line, g.grant) for g in to_create])
+            InvoiceLine.save(cls.get_subsidy_lines(to_create))
+        cls.update_taxes([i for i in invoices if i.state == 'draft'])
+        cls.set_subsidy_taxes(invoices)
+
+    @classmethod
+    def check_invoice_monthly_caps(cls, capped):
+        pool = Pool()
+        Warning = pool.get('res.user.warning')
+        for invoice, grants in capped.items():
+            for grant in grants:
+                key = Warning.format(
+                    f'food_aid_subsidy_invoice_monthly_cap_{grant.id}',
+                    [invoice])
+                if Warning.check(key):
+                    raise GrantMonthlyCapWarning(key, gettext(
+                            'food_aid_subsidy.msg_invoice_grant_monthly_cap',
+                            invoice=invoice.rec_name,
+                            party=invoice.party.rec_name,
+                            grant=grant.rec_name,
+                            cap=grant.customer_monthly_cap))
+
+    @classmethod
+    def get_subsidy_lines(cls, grant_lines):
+        """Return the lines that deduct the subsidies of the grant lines from
+        their invoices: one per grant and set of taxes, on the grant's
+        clearing account, with the taxes of the lines they subsidise"""
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        totals = defaultdict(lambda: defaultdict(Decimal))
+        for grant_line in grant_lines:
+            line = grant_line.invoice_line
+            taxes = tuple(sorted(t.id for t in line.taxes))
+            totals[line.invoice][(grant_line.grant, taxes)] += (
+                grant_line.amount)
         subsidy_lines = []
         for invoice, amounts in totals.items():
             sequence = max(
                 (l.sequence or 0 for l in invoice.lines), default=0)
-            for grant in sorted(amounts, key=stacking_key):
-                sequence += 1
-                subsidy_lines.append(InvoiceLine(
+            with Transaction().set_context(
+                    language=company_language(invoice.company)):
+                for grant, taxes in sorted(
+                        amounts, key=lambda k: (stacking_key(k[0]), k[1])):
+                    amount = amounts[(grant, taxes)]
+                    if not amount:
+                        continue
+                    sequence += 1
+                    line = InvoiceLine(
                         invoice=invoice, sequence=sequence, type='line',
                         currency=invoice.currency, company=invoice.company,
                         account=grant.clearing_account,
                         description=gettext(
                             'food_aid_subsidy.msg_invoice_subsidy_line',
                             grant=grant.rec_name),
-                        quantity=1, unit_price=-amounts[grant], taxes=[],
-                        subsidy_grant=grant, origin=grant))
-        with without_check_access():
-            if to_write:
-                GrantLine.write(*to_write)
-            GrantLine.save(to_create)
-            InvoiceLine.save(subsidy_lines)
-        cls.update_taxes([i for i in invoices if i.state == 'draft'])
+                        quantity=1, unit_price=-amount, taxes=list(taxes),
+                        subsidy_grant=grant, origin=grant)
+                    line.analytic_accounts = line.grant_analytic_entries(
+                        grant)
+                    subsidy_lines.append(line)
+        return subsidy_lines
 
     @classmethod
-    def _post(cls, invoices):
-        cls.adjust_credited_subsidies(invoices)
-        super()._post(invoices)
-        cls.post_subsidies(invoices)
+    def set_subsidy_taxes(cls, invoices):
+        """Set on the grant lines of the invoices the part of the tax that
+        their subsidy bears: the tax of the subsidy lines, shared among the
+        grant lines in proportion of their amount so that the customer's tax
+        and the funders' add up to the tax of the full price"""
+        pool = Pool()
+        GrantLine = pool.get('food_aid.grant.line')
+        invoices = cls.browse([i.id for i in invoices])
+        with without_check_access():
+            grant_lines = GrantLine.search([
+                    ('invoice_line', 'in', [
+                            l.id for i in invoices for l in i.lines]),
+                    ('state', '=', 'reserved'),
+                    ])
+        by_invoice = defaultdict(list)
+        for grant_line in grant_lines:
+            by_invoice[grant_line.invoice_line.invoice].append(grant_line)
+        to_write = []
+        for invoice in invoices:
+            lines = by_invoice.get(invoice, [])
+            if not lines:
+                continue
+            subsidy_lines = [
+                l for l in invoice.lines
+                if l.type == 'line' and l.subsidy_grant]
+            negative = any(l.amount < 0 for l in subsidy_lines)
+            tax_amounts = defaultdict(Decimal)
+            for tax_line in invoice.taxes:
+                if tax_line.manual or not tax_line.tax:
+                    continue
+                if (tax_line.base < 0) != negative:
+                    continue
+                carrying = [
+                    l for l in lines if tax_line.tax in l.invoice_line.taxes]
+                # the subsidy lines bear -amount, the grant lines the opposite
+                for line, part in zip(carrying, distribute(
+                            -tax_line.amount, [l.amount for l in carrying],
+                            invoice.currency.round)):
+                    tax_amounts[line.id] += part
+            for line in lines:
+                amount = tax_amounts.get(line.id, Decimal(0))
+                if line.tax_amount != amount:
+                    to_write.extend(([line], {'tax_amount': amount}))
+        if to_write:
+            with without_check_access():
+                GrantLine.write(*to_write)
+
+    @classmethod
+    def on_modification(cls, mode, invoices, field_names=None):
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        if mode == 'delete':
+            # a draft invoice gives its subsidies back to the sale
+            InvoiceLine.give_back_subsidies(
+                [l for i in invoices for l in i.lines], delete=True)
+        if mode == 'create' or (
+                mode == 'write' and field_names and 'lines' in field_names):
+            cls.apply_credited_subsidies(invoices)
+        super().on_modification(mode, invoices, field_names=field_names)
+        if mode == 'create' or (
+                mode == 'write' and field_names and 'lines' in field_names):
+            cls.set_subsidy_taxes(
+                [i for i in invoices if i.state == 'draft'])
 
     @classmethod
     def credited_subsidies(cls, lines):
         """Return (line, grant line, amount) for the subsidies that the
-        credit note lines give back, in proportion of the quantity they
-        credit"""
+        credit note lines give back, in proportion of the amount they credit,
+        after what the earlier credit notes gave back"""
         pool = Pool()
         GrantLine = pool.get('food_aid.grant.line')
         InvoiceLine = pool.get('account.invoice.line')
+        credits = [
+            l for l in lines
+            if l.type == 'line' and not l.subsidy_grant
+            and isinstance(l.origin, InvoiceLine)
+            and (l.amount or 0) < 0]
+        if not credits:
+            return []
+        invoices = {l.invoice.id for l in credits}
+        origins = {l.origin for l in credits}
         with without_check_access():
-            booked = {
-                g.invoice_line.id for g in GrantLine.search([
-                        ('invoice_line', 'in', [l.id for l in lines]),
-                        ])}
-            credits = [
-                l for l in lines
-                if l.type == 'line' and not l.subsidy_grant
-                and isinstance(l.origin, InvoiceLine)
-                and l.id not in booked]
             credited = GrantLine.search([
-                    ('invoice_line', 'in', [l.origin.id for l in credits]),
+                    ('invoice_line', 'in', [o.id for o in origins]),
                     ('state', 'in', ['invoiced', 'claimed']),
                     ('credited_line', '=', None),
+                    ])
+            earlier_credits = InvoiceLine.search([
+                    ('origin', 'in', [str(o) for o in origins]),
+                    ('invoice.state', '!=', 'cancelled'),
+                    ('invoice', 'not in', list(invoices)),
+                    ('type', '=', 'line'),
+                    ])
+            given_back = GrantLine.search([
+                    ('credited_line', 'in', [g.id for g in credited]),
+                    ('state', '!=', 'cancelled'),
+                    ('invoice_line.invoice', 'not in', list(invoices)),
                     ])
         by_line = defaultdict(list)
         for grant_line in credited:
             by_line[grant_line.invoice_line.id].append(grant_line)
+        credited_before = defaultdict(Decimal)
+        for line in earlier_credits:
+            credited_before[line.origin.id] -= line.amount
+        given_back_before = defaultdict(Decimal)
+        for grant_line in given_back:
+            given_back_before[grant_line.credited_line.id] -= (
+                grant_line.amount)
         result = []
         for line in credits:
             origin = line.origin
-            if not origin.quantity:
-                continue
-            ratio = Decimal(str(line.quantity or 0)) / Decimal(
-                str(origin.quantity))
+            credited_amount = -line.amount
             for grant_line in by_line.get(origin.id, []):
-                result.append((line, grant_line,
-                        grant_line.grant.currency.round(
-                            grant_line.amount * ratio)))
+                amount = credited_subsidy(
+                    grant_line.amount, origin.amount, credited_amount,
+                    credited_before[origin.id],
+                    given_back_before[grant_line.id],
+                    grant_line.grant.currency.round)
+                given_back_before[grant_line.id] += amount
+                if amount:
+                    result.append((line, grant_line, amount))
+            credited_before[origin.id] += credited_amount
         return result
 
     @classmethod
-    def adjust_credited_subsidies(cls, invoices):
-        """Set the subsidy lines of the credit notes to what their product
-        lines give back, so that the clearing account moves as the envelope
-        does when only part of an invoice is credited"""
+    def apply_credited_subsidies(cls, invoices):
+        """Give back, on the draft credit notes, the subsidies of the lines
+        they credit: the grant lines and the subsidy lines are computed
+        here, when the credit note is made or its lines change, and kept as
+        they are at posting"""
         pool = Pool()
+        GrantLine = pool.get('food_aid.grant.line')
         InvoiceLine = pool.get('account.invoice.line')
-        invoices = [i for i in invoices if not i.move]
-        lines = [l for i in invoices for l in i.lines]
-        given_back = defaultdict(lambda: defaultdict(Decimal))
-        for line, grant_line, amount in cls.credited_subsidies(lines):
-            given_back[line.invoice][grant_line.grant] += amount
-        to_save = []
-        for invoice in invoices:
-            amounts = given_back.get(invoice, {})
-            credit_lines = [
-                l for l in invoice.lines
-                if l.type == 'line' and l.subsidy_grant
-                and isinstance(l.origin, InvoiceLine)]
-            seen = set()
-            for line in credit_lines:
-                grant = line.subsidy_grant
-                # the subsidy line cancels what the grant lines give back
-                amount = -amounts.get(grant, Decimal(0))
-                if grant in seen:
-                    amount = Decimal(0)
-                seen.add(grant)
-                quantity = -1 if (line.quantity or 0) < 0 else 1
-                unit_price = amount / quantity
-                if (line.quantity, line.unit_price) != (quantity, unit_price):
-                    line.quantity = quantity
-                    line.unit_price = unit_price
-                    to_save.append(line)
-        if to_save:
-            with without_check_access():
-                InvoiceLine.save(to_save)
+        invoices = [
+            i for i in cls.browse([i.id for i in invoices])
+            if i.state == 'draft' and i.type == 'out']
+        credit_notes = [
+            i for i in invoices
+            if any(l.type == 'line' and not l.subsidy_grant
+                and isinstance(l.origin, InvoiceLine) for l in i.lines)]
+        if not credit_notes:
+            return
+        lines = [l for i in credit_notes for l in i.lines]
+        credit_lines = [l for l in lines if not l.subsidy_grant]
+        with without_check_access():
+            GrantLine.delete(GrantLine.search([
+                        ('invoice_line', 'in', [l.id for l in lines]),
+                        ('credited_line', '!=', None),
+                        ]))
+            InvoiceLine.delete([l for l in lines if l.subsidy_grant])
+            credited = cls.credited_subsidies(credit_lines)
+            grant_lines = []
+            for line, grant_line, amount in credited:
+                grant_lines.append(GrantLine(
+                        grant=grant_line.grant,
+                        sale_line=grant_line.sale_line,
+                        invoice_line=line,
+                        credited_line=grant_line,
+                        customer=grant_line.customer,
+                        product=grant_line.product,
+                        date=line.invoice.invoice_date or grant_line.date,
+                        quantity=line.quantity, unit=line.unit,
+                        full_amount=line.amount,
+                        amount=-amount,
+                        state='reserved'))
+            GrantLine.save(grant_lines)
+            InvoiceLine.save(cls.get_subsidy_lines(grant_lines))
+
+    @classmethod
+    def _post(cls, invoices):
+        super()._post(invoices)
+        cls.post_subsidies(invoices)
 
     @classmethod
     def post_subsidies(cls, invoices):
-        """Move the subsidies of the posted invoices to invoiced and give back
-        to the envelopes what the credit notes credit"""
+        """Move the subsidies of the posted invoices to invoiced and free the
+        claims whose funder invoice is credited"""
         pool = Pool()
         GrantLine = pool.get('food_aid.grant.line')
+        Claim = pool.get('food_aid.grant.claim')
+        InvoiceLine = pool.get('account.invoice.line')
         lines = [l for i in invoices for l in i.lines if l.type == 'line']
         if not lines:
             return
@@ -273,22 +443,14 @@ class Invoice(metaclass=PoolMeta):
                 grant_line.state = 'invoiced'
                 grant_line.date = (
                     grant_line.invoice_line.invoice.invoice_date)
-        mirrors = []
-        for line, grant_line, amount in cls.credited_subsidies(lines):
-            mirrors.append(GrantLine(
-                    grant=grant_line.grant,
-                    sale_line=grant_line.sale_line,
-                    invoice_line=line,
-                    credited_line=grant_line,
-                    customer=grant_line.customer,
-                    product=grant_line.product,
-                    date=line.invoice.invoice_date,
-                    quantity=line.quantity, unit=line.unit,
-                    full_amount=line.amount,
-                    amount=amount,
-                    state='invoiced'))
-        with without_check_access():
-            GrantLine.save(pending + mirrors)
+            GrantLine.save(pending)
+            claims = {
+                l.origin.origin for l in lines
+                if isinstance(l.origin, InvoiceLine)
+                and isinstance(l.origin.origin, Claim)
+                and l.origin.origin.state in {'invoiced', 'paid'}}
+            if claims:
+                Claim.cancel_invoice(list(claims))
 
     @classmethod
     @ModelView.button
@@ -299,29 +461,16 @@ class Invoice(metaclass=PoolMeta):
 
     @classmethod
     def cancel_subsidies(cls, invoices):
-        "Give back to the envelopes the subsidies of the cancelled invoices"
+        "Give back to the sales the subsidies of the cancelled invoices"
         pool = Pool()
-        GrantLine = pool.get('food_aid.grant.line')
         Claim = pool.get('food_aid.grant.claim')
-        lines = [l.id for i in invoices for l in i.lines]
+        InvoiceLine = pool.get('account.invoice.line')
+        InvoiceLine.give_back_subsidies(
+            [l for i in invoices for l in i.lines], delete=False)
         with without_check_access():
-            grant_lines = GrantLine.search([
-                    ('invoice_line', 'in', lines),
-                    ('state', 'in', ['reserved', 'invoiced']),
-                    ])
-            # a credited invoice is cancelled too: its credit note already
-            # gave the envelope back
-            mirrored = {
-                g.credited_line.id for g in GrantLine.search([
-                        ('credited_line', 'in', [g.id for g in grant_lines]),
-                        ('state', '!=', 'cancelled'),
-                        ])}
-            GrantLine.write(
-                [g for g in grant_lines if g.id not in mirrored],
-                {'state': 'cancelled'})
             claims = Claim.search([
                     ('invoice', 'in', [i.id for i in invoices]),
-                    ('state', '=', 'invoiced'),
+                    ('state', 'in', ['invoiced', 'paid']),
                     ])
             if claims:
                 Claim.cancel_invoice(claims)
@@ -339,19 +488,6 @@ class Invoice(metaclass=PoolMeta):
                     ])
             if claims:
                 Claim.pay(claims)
-
-    @classmethod
-    def delete(cls, invoices):
-        pool = Pool()
-        GrantLine = pool.get('food_aid.grant.line')
-        lines = [l.id for i in invoices for l in i.lines]
-        with without_check_access():
-            # a draft invoice takes its subsidies back to the sale
-            GrantLine.delete(GrantLine.search([
-                        ('invoice_line', 'in', lines),
-                        ('state', 'in', ['reserved', 'cancelled']),
-                        ]))
-        super().delete(invoices)
 
 
 class InvoiceLine(metaclass=PoolMeta):
@@ -389,13 +525,121 @@ class InvoiceLine(metaclass=PoolMeta):
         default.setdefault('grant_lines')
         return super().copy(lines, default=default)
 
+    def grant_analytic_entries(self, grant):
+        "Return the analytic entries of the line for the grant's account"
+        pool = Pool()
+        Entry = pool.get('analytic.account.entry')
+        account = grant.analytic_account
+        if not account:
+            return list(getattr(self, 'analytic_accounts', None) or [])
+        entries = [
+            e for e in (getattr(self, 'analytic_accounts', None) or [])
+            if e.root != account.root]
+        entries.append(Entry(root=account.root, account=account))
+        return entries
+
     @classmethod
-    def delete(cls, lines):
+    def set_grant_analytic(cls, lines_grants):
+        """Charge the subsidised lines to the analytic account of their
+        grant, unless they already have an account on its chart"""
+        pool = Pool()
+        Entry = pool.get('analytic.account.entry')
+        to_save = []
+        for line, grant in lines_grants:
+            account = grant.analytic_account
+            if not account:
+                continue
+            for entry in line.analytic_accounts:
+                if entry.root == account.root:
+                    if not entry.account:
+                        entry.account = account
+                        to_save.append(entry)
+                    break
+            else:
+                to_save.append(Entry(
+                        origin=line, root=account.root, account=account))
+        Entry.save(to_save)
+
+    @classmethod
+    def on_modification(cls, mode, lines, field_names=None):
+        super().on_modification(mode, lines, field_names=field_names)
+        if mode == 'delete':
+            cls.give_back_subsidies(lines, delete=True)
+
+    @classmethod
+    def give_back_subsidies(cls, lines, delete):
+        """Give back what the invoice lines took from the grants: the
+        subsidies return to the reservations of their sale lines, a claimed
+        subsidy is deducted by the next claim and a credit note's give-back
+        is undone"""
         pool = Pool()
         GrantLine = pool.get('food_aid.grant.line')
         with without_check_access():
-            GrantLine.delete(GrantLine.search([
-                        ('invoice_line', 'in', [l.id for l in lines]),
-                        ('state', 'in', ['reserved', 'cancelled']),
-                        ]))
-        super().delete(lines)
+            grant_lines = GrantLine.search([
+                    ('invoice_line', 'in', [l.id for l in lines]),
+                    ('state', '!=', 'cancelled'),
+                    ])
+            # a refunded invoice is cancelled too: its credit note already
+            # gave the envelope back
+            mirrored = {
+                g.credited_line.id for g in GrantLine.search([
+                        ('credited_line', 'in', [g.id for g in grant_lines]),
+                        ('state', '!=', 'cancelled'),
+                        ('invoice_line', 'not in', [l.id for l in lines]),
+                        ])}
+            grant_lines = [g for g in grant_lines if g.id not in mirrored]
+            sale_lines = {
+                g.sale_line.id for g in grant_lines
+                if g.sale_line and not g.credited_line}
+            reservations = {}
+            for reservation in GrantLine.search([
+                        ('sale_line', 'in', list(sale_lines)),
+                        ('invoice_line', '=', None),
+                        ('sale_line.sale.state', 'in',
+                            ['confirmed', 'processing']),
+                        ], order=[('id', 'ASC')]):
+                reservations[
+                    (reservation.sale_line.id, reservation.grant.id)] = (
+                    reservation)
+            to_save, to_delete, to_cancel = [], [], []
+            for grant_line in grant_lines:
+                if grant_line.state == 'claimed':
+                    # the funder paid it: the next claim deducts it
+                    to_save.append(GrantLine(
+                            grant=grant_line.grant,
+                            sale_line=grant_line.sale_line,
+                            credited_line=grant_line,
+                            customer=grant_line.customer,
+                            product=grant_line.product,
+                            date=grant_line.date,
+                            quantity=grant_line.quantity,
+                            unit=grant_line.unit,
+                            full_amount=grant_line.full_amount,
+                            amount=-grant_line.amount,
+                            tax_amount=-(grant_line.tax_amount or 0),
+                            state='invoiced'))
+                elif grant_line.state == 'reserved':
+                    # a draft invoice's subsidy goes back where it came from
+                    to_delete.append(grant_line)
+                else:
+                    to_cancel.append(grant_line)
+                if grant_line.credited_line or not grant_line.sale_line:
+                    continue
+                key = (grant_line.sale_line.id, grant_line.grant.id)
+                reservation = reservations.get(key)
+                if not reservation:
+                    continue
+                if reservation.state == 'cancelled':
+                    reservation.state = 'reserved'
+                    reservation.amount = Decimal(0)
+                    reservation.quantity = 0
+                reservation.amount += grant_line.amount
+                reservation.quantity = (
+                    (reservation.quantity or 0) + (grant_line.quantity or 0))
+                if reservation not in to_save:
+                    to_save.append(reservation)
+            if to_cancel:
+                GrantLine.write(to_cancel, {'state': 'cancelled'})
+            if to_delete:
+                GrantLine.delete(to_delete)
+            GrantLine.save(to_save)

@@ -51,6 +51,7 @@ class Sale(metaclass=PoolMeta):
     def get_subsidy_amounts(cls, sales, names):
         pool = Pool()
         Line = pool.get('sale.line')
+        Tax = pool.get('account.tax')
         lines = [l for s in sales for l in s.lines]
         subsidies = Line.subsidies_of(lines)
         result = {name: {} for name in names}
@@ -59,10 +60,23 @@ class Sale(metaclass=PoolMeta):
                 (a for l in sale.lines for _, a in subsidies.get(l.id, [])),
                 Decimal(0))
             subsidy = sale.currency.round(subsidy)
+            # the subsidy bears its tax: the customer pays the tax of its
+            # share only
+            subsidy_tax = Decimal(0)
+            for line in sale.lines:
+                line_subsidy = sum(
+                    (a for _, a in subsidies.get(line.id, [])), Decimal(0))
+                if line_subsidy and line.taxes:
+                    subsidy_tax += sum(
+                        (sale.currency.round(t['amount'])
+                            for t in Tax.compute(
+                                line.taxes, line_subsidy, 1,
+                                sale_date(sale))),
+                        Decimal(0))
             values = {
                 'subsidy_amount': subsidy,
                 'customer_amount': (sale.total_amount or Decimal(0))
-                - subsidy,
+                - subsidy - subsidy_tax,
                 }
             for name in names:
                 result[name][sale.id] = values[name]
@@ -195,8 +209,9 @@ class Sale(metaclass=PoolMeta):
         grants = {g for key in keys for g in Grant.running_grants(*key)}
         if not grants:
             return
-        # restarts the transaction with the rows locked, so the envelopes
-        # read below include what the concurrent transactions committed
+        # first of all, restarts the transaction with the rows locked, so the
+        # envelopes read below include what the concurrent transactions
+        # committed and the confirmations wait for one another
         Grant.lock(sorted(grants, key=lambda g: g.id))
         split, short, capped, refused = cls.subsidy_split(sales)
         cls.check_subsidy_warnings(sales, short, capped, refused)
@@ -260,6 +275,19 @@ class Sale(metaclass=PoolMeta):
     def _process_invoice(cls, sales):
         pool = Pool()
         Invoice = pool.get('account.invoice')
+        Grant = pool.get('food_aid.grant')
+        GrantLine = pool.get('food_aid.grant.line')
+        with without_check_access():
+            reservations = GrantLine.search([
+                    ('sale_line.sale', 'in', [s.id for s in sales]),
+                    ('invoice_line', '=', None),
+                    ('state', '=', 'reserved'),
+                    ])
+        if reservations:
+            # locked before the invoices are built so that a restart of the
+            # transaction to take the lock costs little
+            Grant.lock(sorted(
+                    {r.grant for r in reservations}, key=lambda g: g.id))
         before = {i.id for s in sales for i in s.invoices}
         super()._process_invoice(sales)
         invoices = {

@@ -191,7 +191,7 @@ class FoodAidSubsidyTestCase(CompanyTestMixin, ModuleTestCase):
                         'state': 'reserved'}])
             self.assertEqual(grant.consumed, D('10.00'))
             self.assertEqual(grant.remaining, D('990.00'))
-            with self.assertRaisesRegex(AccessError, 'reserved or invoiced'):
+            with self.assertRaisesRegex(AccessError, 'reserved, invoiced or claimed'):
                 Grant.cancel([grant])
             with self.assertRaisesRegex(AccessError, 'reserved or invoiced'):
                 Grant.delete([grant])
