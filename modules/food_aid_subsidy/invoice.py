@@ -418,6 +418,15 @@ class Invoice(metaclass=PoolMeta):
             GrantLine.save(grant_lines)
             InvoiceLine.save(cls.get_subsidy_lines(grant_lines))
 
+    def _credit(self, **values):
+        pool = Pool()
+        Claim = pool.get('food_aid.grant.claim')
+        credit = super()._credit(**values)
+        if any(isinstance(l.origin, Claim) for l in self.lines):
+            # a claim's taxes are those its subsidies bore: credit them as is
+            credit.taxes = [t._credit() for t in self.taxes]
+        return credit
+
     @classmethod
     def _post(cls, invoices):
         super()._post(invoices)
