@@ -90,6 +90,11 @@ class InvoiceChorus(metaclass=PoolMeta):
     message = fields.Text("Message", readonly=True)
 
     @classmethod
+    def default_syntax(cls):
+        # the Cross Industry Invoice is the syntax Chorus Pro reads from us
+        return super().default_syntax() or 'edocument.uncefact.invoice'
+
+    @classmethod
     def send(cls, records=None):
         """Send each invoice on its own: a refusal is kept on the record and
         the others are still sent; the user who clicked is told of it"""

@@ -96,8 +96,19 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
 
     @cached_property
     def tax_totals(self):
-        totals = [
-            TaxTotal(t.tax, t.base, t.amount) for t in self.invoice.taxes]
+        """The VAT breakdown: one per category and rate, as the norm wants,
+        even when the invoice books positive and negative bases apart"""
+        totals = {}
+        for invoice_tax in self.invoice.taxes:
+            tax = invoice_tax.tax
+            key = (
+                self.tax_type_code(tax), self.tax_category_code(tax),
+                self.tax_rate(tax))
+            if key not in totals:
+                totals[key] = TaxTotal(tax, Decimal(0), Decimal(0))
+            totals[key].base += invoice_tax.base
+            totals[key].amount += invoice_tax.amount
+        totals = list(totals.values())
         if any(not l.taxes for l in self.lines):
             totals.append(TaxTotal(None, self.untaxed_lines_base, Decimal(0)))
         return totals
