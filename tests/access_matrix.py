@@ -41,3 +41,26 @@ MODELS = {
 # (model, field): (warehouse, accounting, manager, admin)
 FIELDS = {
     }
+
+# food_aid_planning: the people served and their needs are the managers';
+# accounting reads commitments and activities, the warehouse the supply plan
+PLANNING_PEOPLE = ('', '', MANAGE, MANAGE)
+PLANNING_COMMITMENTS = ('', 'r', MANAGE, MANAGE)
+PLANNING_SUPPLY_PLAN = ('r', '', MANAGE, MANAGE)
+MODELS.update({
+    'food_aid.need': PLANNING_PEOPLE,
+    'food_aid.need.line': PLANNING_PEOPLE,
+    'food_aid.committee': PLANNING_PEOPLE,
+    'food_aid.committee-party.party': PLANNING_PEOPLE,
+    'food_aid.committee.meeting': PLANNING_PEOPLE,
+    'food_aid.committee.decision': PLANNING_PEOPLE,
+    'food_aid.producer.commitment': PLANNING_COMMITMENTS,
+    'food_aid.producer.commitment.week': PLANNING_COMMITMENTS,
+    'food_aid.supply_plan': PLANNING_SUPPLY_PLAN,
+    'food_aid.supply_plan.line': PLANNING_SUPPLY_PLAN,
+    'food_aid.activity': PLANNING_COMMITMENTS,
+    'food_aid.activity-party.party': PLANNING_COMMITMENTS,
+    'food_aid.activity-company.employee': PLANNING_COMMITMENTS,
+    # the cron of the weekly offers; core gives everyone read
+    'ir.cron': ('r', 'r', 'r', 'r'),
+    })
