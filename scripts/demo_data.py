@@ -27,6 +27,7 @@ MODULE_LOADERS = [
     ('food_aid_pricing', 'demo_pricing'),
     ('food_aid_logistics', 'demo_logistics'),
     ('food_aid_subsidy', 'demo_subsidy'),
+    ('food_aid_planning', 'demo_planning'),
     ('food_aid_reporting', 'demo_reporting'),
     ]
 
