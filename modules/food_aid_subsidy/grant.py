@@ -5,6 +5,7 @@ import datetime as dt
 from collections import defaultdict, namedtuple
 from decimal import Decimal
 
+from sql import For, Literal
 from sql.aggregate import Min, Sum
 from sql.functions import DateTrunc
 
@@ -705,6 +706,30 @@ class Grant(Workflow, ModelSQL, ModelView):
         cls.check_open_lines(
             grants, 'food_aid_subsidy.msg_grant_cancel_open_lines',
             states=['reserved', 'invoiced', 'claimed'])
+
+    @classmethod
+    def lock_envelopes(cls, grants):
+        """Wait until no other transaction reserves on the grants, keep them
+        locked until the end of the transaction and return what each has
+        left, including what the transactions that held them committed"""
+        transaction = Transaction()
+        ids = sorted({g.id for g in grants})
+        if backend.name != 'postgresql':
+            # the other databases write one transaction at a time
+            return {g.id: g.remaining for g in cls.browse(ids)}
+        grant = cls.__table__()
+        cursor = transaction.connection.cursor()
+        # a waiting lock, taken in the order of the ids so that two
+        # transactions never wait for each other
+        cursor.execute(*grant.select(
+                Literal(1),
+                where=fields.SQL_OPERATORS['in'](grant.id, ids),
+                order_by=[grant.id.asc],
+                for_=For('UPDATE')))
+        # the snapshot of this transaction predates the lock: read what is
+        # left as it is now committed
+        with transaction.new_transaction(readonly=True):
+            return {g.id: g.remaining for g in cls.browse(ids)}
 
     # Eligibility and computation
 

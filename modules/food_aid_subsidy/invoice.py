@@ -73,10 +73,11 @@ class Invoice(metaclass=PoolMeta):
         return result
 
     @classmethod
-    def apply_subsidies(cls, invoices):
+    def apply_subsidies(cls, invoices, remaining=None):
         """Compute on the invoiced quantities the subsidies of the lines that
         come from subsidised sale lines, take them from the reservations and
-        add one line per grant and set of taxes on its clearing account"""
+        add one line per grant and set of taxes on its clearing account;
+        remaining is what each grant has left, once locked"""
         pool = Pool()
         Grant = pool.get('food_aid.grant')
         GrantLine = pool.get('food_aid.grant.line')
@@ -98,7 +99,9 @@ class Invoice(metaclass=PoolMeta):
         if not reservations:
             return
         grants = {r.grant for r in reservations}
-        Grant.lock(sorted(grants, key=lambda g: g.id))
+        if remaining is None or not set(g.id for g in grants) <= set(
+                remaining):
+            remaining = Grant.lock_envelopes(grants)
         by_sale_line = defaultdict(list)
         for reservation in reservations:
             by_sale_line[reservation.sale_line.id].append(reservation)
@@ -108,7 +111,7 @@ class Invoice(metaclass=PoolMeta):
             grants, {r.customer for r in reservations},
             dates | {r.date for r in reservations})
         envelope_left = {
-            g.id: max(g.remaining, Decimal(0)) for g in grants}
+            g.id: max(remaining[g.id], Decimal(0)) for g in grants}
         reserved_left = {r.id: r.amount for r in reservations}
         quantity_left = {r.id: r.quantity for r in reservations}
         to_create = []

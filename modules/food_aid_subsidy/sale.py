@@ -83,13 +83,14 @@ class Sale(metaclass=PoolMeta):
         return result
 
     @classmethod
-    def subsidy_split(cls, sales):
+    def subsidy_split(cls, sales, remaining=None):
         """Split the lines of the sales between grants and customers
 
         Return the list of (grant, subsidy, computed) per sale line id and,
         per sale, the grants whose envelope could not pay all they computed,
         the grants whose monthly cap per customer did and the grants refused
-        for an invalid habilitation."""
+        for an invalid habilitation.  remaining overrides, per grant id,
+        what the envelopes have left."""
         pool = Pool()
         Grant = pool.get('food_aid.grant')
         Fee = pool.get('food_aid.fee')
@@ -135,8 +136,9 @@ class Sale(metaclass=PoolMeta):
                                 refused[sale.id].append(grant)
                             continue
                         if grant.id not in envelope_left:
-                            envelope_left[grant.id] = max(
-                                grant.remaining, Decimal(0))
+                            left = (remaining or {}).get(
+                                grant.id, grant.remaining)
+                            envelope_left[grant.id] = max(left, Decimal(0))
                         available = envelope_left[grant.id]
                         cap_key = (grant.id, party.id, month)
                         if grant.customer_monthly_cap is not None:
@@ -209,11 +211,11 @@ class Sale(metaclass=PoolMeta):
         grants = {g for key in keys for g in Grant.running_grants(*key)}
         if not grants:
             return
-        # first of all, restarts the transaction with the rows locked, so the
-        # envelopes read below include what the concurrent transactions
-        # committed and the confirmations wait for one another
-        Grant.lock(sorted(grants, key=lambda g: g.id))
-        split, short, capped, refused = cls.subsidy_split(sales)
+        # at the end of the confirmation, so that the lock is held only
+        # for the reservation: the confirmations wait for one another
+        remaining = Grant.lock_envelopes(grants)
+        split, short, capped, refused = cls.subsidy_split(
+            sales, remaining=remaining)
         cls.check_subsidy_warnings(sales, short, capped, refused)
         to_create = []
         for sale in sales:
@@ -248,8 +250,8 @@ class Sale(metaclass=PoolMeta):
     @ModelView.button
     @Workflow.transition('confirmed')
     def confirm(cls, sales):
-        cls.reserve_subsidies(sales)
         super().confirm(sales)
+        cls.reserve_subsidies(sales)
 
     @classmethod
     @ModelView.button
@@ -283,18 +285,18 @@ class Sale(metaclass=PoolMeta):
                     ('invoice_line', '=', None),
                     ('state', '=', 'reserved'),
                     ])
+        remaining = {}
         if reservations:
-            # locked before the invoices are built so that a restart of the
-            # transaction to take the lock costs little
-            Grant.lock(sorted(
-                    {r.grant for r in reservations}, key=lambda g: g.id))
+            # locked once, before the invoices are built
+            remaining = Grant.lock_envelopes({r.grant for r in reservations})
         before = {i.id for s in sales for i in s.invoices}
         super()._process_invoice(sales)
         invoices = {
             i for s in cls.browse([s.id for s in sales]) for i in s.invoices
             if i.id not in before and i.state == 'draft'}
         if invoices:
-            Invoice.apply_subsidies(Invoice.browse(list(invoices)))
+            Invoice.apply_subsidies(
+                Invoice.browse(list(invoices)), remaining=remaining)
 
 
 class SaleLine(metaclass=PoolMeta):
