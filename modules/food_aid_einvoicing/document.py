@@ -190,10 +190,10 @@ class Incoming(metaclass=PoolMeta):
         parties = set()
         if codes:
             parties = {i.party for i in Identifier.search([
-                        ('code', 'in', list(codes)),
+                        ('code_compact', 'in', list(codes)),
                         ('type', 'in', ['fr_siret', 'fr_siren', 'eu_vat']),
                         ])}
-        if not parties and einvoice.seller_name:
+        elif einvoice.seller_name:
             parties = set(Party.search([
                         ('name', 'ilike', einvoice.seller_name),
                         ]))
@@ -266,7 +266,7 @@ class Incoming(metaclass=PoolMeta):
                             {l.unit_code for l in einvoice.lines})),
                     ])}
         lines, moved, taken = [], set(), set()
-        used = defaultdict(Decimal)
+        used = defaultdict(float)
         for eline in einvoice.lines:
             candidates = (
                 by_code.get(eline.code) or by_name.get(

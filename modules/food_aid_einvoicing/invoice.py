@@ -12,8 +12,9 @@ import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.product import price_digits
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
@@ -185,7 +186,7 @@ class InvoiceLine(metaclass=PoolMeta):
         help="The quantity received and weighed for the purchase, "
         "not yet invoiced.")
     agreed_unit_price = Monetary(
-        "Agreed Unit Price", currency='currency', digits='currency',
+        "Agreed Unit Price", currency='currency', digits=price_digits,
         readonly=True,
         states={
             'invisible': Eval('weighed_quantity', None) == None,  # noqa: E711
@@ -198,7 +199,7 @@ class InvoiceLine(metaclass=PoolMeta):
                 }),
         'get_differences')
     unit_price_difference = fields.Function(Monetary(
-            "Unit Price Difference", currency='currency', digits='currency',
+            "Unit Price Difference", currency='currency', digits=price_digits,
             states={
                 'invisible': Eval('weighed_quantity', None) == None,  # noqa
                 }),
