@@ -29,6 +29,7 @@ MODULE_LOADERS = [
     ('food_aid_subsidy', 'demo_subsidy'),
     ('food_aid_planning', 'demo_planning'),
     ('food_aid_reporting', 'demo_reporting'),
+    ('food_aid_einvoicing', 'demo_einvoicing'),
     ]
 
 
