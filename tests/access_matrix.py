@@ -64,3 +64,12 @@ MODELS.update({
     # the cron of the weekly offers; core gives everyone read
     'ir.cron': ('r', 'r', 'r', 'r'),
     })
+
+# food_aid_einvoicing: the accounting staff send to Chorus Pro and receive
+# the producers' e-invoices; core leaves the Chorus credentials without
+# access rule (they are read through the accounting configuration)
+MODELS.update({
+    'account.credential.chorus': (MANAGE, MANAGE, MANAGE, MANAGE),
+    'account.invoice.chorus': ('', MANAGE, '', MANAGE),
+    'document.incoming': ('', MANAGE, '', MANAGE),
+    })
