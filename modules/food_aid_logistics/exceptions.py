@@ -31,3 +31,15 @@ class DeliveryRoundError(ValidationError):
 
 class DonationError(ValidationError):
     pass
+
+
+class CategoryValidationError(ValidationError):
+    pass
+
+
+class RecallError(UserError):
+    pass
+
+
+class LotRecalledError(UserError):
+    pass

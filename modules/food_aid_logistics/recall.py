@@ -1,11 +1,14 @@
 # This file is part of the food-aid platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction
+
+from .exceptions import RecallError
 
 
 class Recall(Workflow, ModelSQL, ModelView):
@@ -51,6 +54,37 @@ class Recall(Workflow, ModelSQL, ModelView):
         states={
             'readonly': Eval('state') == 'closed',
             })
+    quarantine_location = fields.Many2One(
+        'stock.location', "Quarantine", required=True, ondelete='RESTRICT',
+        domain=[('type', '=', 'storage')],
+        states={
+            'readonly': Eval('state') == 'closed',
+            },
+        help="Where the stock of the lot and the quantities recovered "
+        "wait until the recall is closed.")
+    outcome = fields.Selection([
+            (None, ""),
+            ('destroyed', "Destroyed"),
+            ('returned', "Returned to the Producer"),
+            ], "Outcome", sort=False,
+        states={
+            'readonly': Eval('state') == 'closed',
+            },
+        help="What becomes of the quarantined goods when the recall closes.")
+    moves = fields.One2Many(
+        'stock.move', 'origin', "Moves", readonly=True,
+        help="The moves to the quarantine and out of it.")
+    quarantined_quantity = fields.Function(
+        fields.Float("Quarantined Quantity", digits='unit'),
+        'get_quantities')
+    destroyed_quantity = fields.Function(
+        fields.Float("Destroyed Quantity", digits='unit'),
+        'get_quantities')
+    returned_quantity = fields.Function(
+        fields.Float("Returned Quantity", digits='unit'),
+        'get_quantities')
+    unit = fields.Function(
+        fields.Many2One('product.uom', "Unit"), 'on_change_with_unit')
     state = fields.Selection([
             ('draft', "Draft"),
             ('traced', "Traced"),
@@ -83,6 +117,11 @@ class Recall(Workflow, ModelSQL, ModelView):
                     'icon': 'tryton-search',
                     'depends': ['state'],
                     },
+                'quarantine': {
+                    'invisible': Eval('state') != 'traced',
+                    'icon': 'tryton-import',
+                    'depends': ['state'],
+                    },
                 'close': {
                     'invisible': Eval('state') != 'traced',
                     'icon': 'tryton-ok',
@@ -101,6 +140,73 @@ class Recall(Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'draft'
+
+    @classmethod
+    def default_quarantine_location(cls):
+        return Pool().get('ir.model.data').get_id(
+            'food_aid_logistics', 'location_quarantine')
+
+    @fields.depends('lot')
+    def on_change_with_unit(self, name=None):
+        return self.lot.product.default_uom if self.lot else None
+
+    @classmethod
+    def get_quantities(cls, recalls, names):
+        result = {n: dict.fromkeys(r.id for r in recalls) for n in names}
+        for recall in recalls:
+            quantities = dict.fromkeys(names, 0)
+            for move in recall.moves:
+                if move.state != 'done' or move.product != recall.product:
+                    continue
+                if move.to_location == recall.quarantine_location:
+                    key = 'quarantined_quantity'
+                elif move.to_location.type == 'supplier':
+                    key = 'returned_quantity'
+                else:
+                    key = 'destroyed_quantity'
+                if key in quantities:
+                    quantities[key] += move.internal_quantity
+            for name, quantity in quantities.items():
+                result[name][recall.id] = recall.unit.round(quantity)
+        return result
+
+    @classmethod
+    def validate_fields(cls, recalls, field_names):
+        super().validate_fields(recalls, field_names)
+        if 'lot' in field_names:
+            cls.check_lot_once(recalls)
+
+    @classmethod
+    def check_lot_once(cls, recalls):
+        "Refuse to recall a lot twice"
+        others = cls.search([
+                ('lot', 'in', [r.lot.id for r in recalls]),
+                ('id', 'not in', [r.id for r in recalls]),
+                ], order=[])
+        others = {r.lot: r for r in others}
+        seen = {}
+        for recall in recalls:
+            other = others.get(recall.lot) or seen.get(recall.lot)
+            if other:
+                raise RecallError(gettext(
+                        'food_aid_logistics.msg_recall_lot_twice',
+                        lot=recall.lot.rec_name, recall=other.rec_name))
+            seen[recall.lot] = recall
+
+    @classmethod
+    def blocking(cls, lots):
+        "Return the open recall of each lot recalled"
+        recalls = cls.search([
+                ('lot', 'in', [l.id for l in lots]),
+                ('state', '!=', 'closed'),
+                ], order=[])
+        return {r.lot: r for r in recalls}
+
+    @classmethod
+    def quarantine_locations(cls):
+        "Return the ids of the quarantines of the open recalls"
+        recalls = cls.search([('state', '!=', 'closed')], order=[])
+        return {r.quarantine_location.id for r in recalls}
 
     def get_rec_name(self, name):
         return f'{self.lot.rec_name} ({self.date})'
@@ -134,6 +240,10 @@ class Recall(Workflow, ModelSQL, ModelView):
         for recall in recalls:
             for line in recall.lines:
                 recovered[(recall.id, line.move.id)] = line.recovered_quantity
+                if line.recovery_move:
+                    raise RecallError(gettext(
+                            'food_aid_logistics.msg_recall_trace_recovered',
+                            recall=recall.rec_name))
         Line.delete([l for r in recalls for l in r.lines])
         lines = []
         for recall in recalls:
@@ -145,9 +255,128 @@ class Recall(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    def quarantine(cls, recalls):
+        """Put the stock of the lots and what is recovered in quarantine
+
+        What is in the storage of the warehouses and what the customers
+        give back wait in the quarantine location until the recall closes.
+        """
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Line = pool.get('food_aid.recall.line')
+        moves, lines = [], []
+        for recall in recalls:
+            for line in recall.lines:
+                if (line.kind == 'downstream' and line.recovered_quantity
+                        and not line.recovery_move):
+                    line.recovery_move = recall._get_move(
+                        line.lot, line.move.to_location,
+                        recall.quarantine_location, line.recovered_quantity)
+                    moves.append(line.recovery_move)
+                    lines.append(line)
+            moves.extend(recall._get_stock_moves())
+        Move.save(moves)
+        Line.save(lines)
+        Move.do(moves)
+
+    @classmethod
+    @ModelView.button
     @Workflow.transition('closed')
     def close(cls, recalls):
-        pass
+        "Destroy or return what is in quarantine"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        cls.quarantine(recalls)
+        moves = []
+        for recall in recalls:
+            outcome_moves = recall._get_outcome_moves()
+            if outcome_moves and not recall.outcome:
+                raise RecallError(gettext(
+                        'food_aid_logistics.msg_recall_outcome_required',
+                        recall=recall.rec_name))
+            moves.extend(outcome_moves)
+        Move.save(moves)
+        Move.do(moves)
+
+    def _recalled_lots(self):
+        "The lot and the lots made of it that reached someone"
+        lots = {self.lot}
+        lots.update(l.lot for l in self.lines
+            if l.kind == 'downstream' and l.lot)
+        return lots
+
+    def _lot_quantities(self, locations):
+        "Return the quantity of each recalled lot in stock in the locations"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Lot = pool.get('stock.lot')
+        lots = [l.id for l in self._recalled_lots()]
+        quantities = {}
+        # one query per location: the warehouses and the quarantine
+        for location in locations:
+            with Transaction().set_context(
+                    company=self.company.id, locations=[location.id],
+                    stock_date_end=Date.today()):
+                for lot in Lot.browse(lots):
+                    if lot.quantity > 0:
+                        quantities[(location.id, lot.id)] = lot.quantity
+        return quantities
+
+    def _get_stock_moves(self):
+        "Return the moves of the recalled lots in storage to the quarantine"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Lot = pool.get('stock.lot')
+        warehouses = Location.search([('type', '=', 'warehouse')])
+        storages = [w.storage_location for w in warehouses
+            if w.storage_location
+            and w.storage_location != self.quarantine_location]
+        moves = []
+        for (location_id, lot_id), quantity in self._lot_quantities(
+                storages).items():
+            moves.append(self._get_move(
+                    Lot(lot_id), Location(location_id),
+                    self.quarantine_location, quantity))
+        return moves
+
+    def _get_outcome_moves(self):
+        "Return the moves that destroy or return what is in quarantine"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Lot = pool.get('stock.lot')
+        ModelData = pool.get('ir.model.data')
+        moves = []
+        quantities = self._lot_quantities([self.quarantine_location])
+        if not quantities:
+            return moves
+        if self.outcome == 'returned':
+            to_location = self.lot.producer.supplier_location
+        else:
+            warehouse = self.quarantine_location.warehouse
+            to_location = (warehouse.lost_found_location if warehouse
+                else None) or Location(ModelData.get_id(
+                    'stock', 'location_lost_found'))
+        for (location_id, lot_id), quantity in quantities.items():
+            moves.append(self._get_move(
+                    Lot(lot_id), Location(location_id), to_location,
+                    quantity))
+        return moves
+
+    def _get_move(self, lot, from_location, to_location, quantity):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Move = pool.get('stock.move')
+        product = lot.product
+        move = Move(
+            company=self.company, product=product, lot=lot,
+            unit=product.default_uom,
+            quantity=product.default_uom.round(quantity),
+            from_location=from_location, to_location=to_location,
+            effective_date=Date.today(), origin=self)
+        if move.on_change_with_unit_price_required():
+            move.unit_price = product.cost_price
+            move.currency = self.company.currency
+        return move
 
     def get_lines(self):
         "Return the upstream and downstream lines of the recalled lot"
@@ -245,7 +474,6 @@ class Recall(Workflow, ModelSQL, ModelView):
 class RecallLine(ModelSQL, ModelView):
     "A reception or a delivery of a recalled lot"
     __name__ = 'food_aid.recall.line'
-    __access__ = {'recall'}
 
     recall = fields.Many2One(
         'food_aid.recall', "Recall", required=True, ondelete='CASCADE')
@@ -272,11 +500,19 @@ class RecallLine(ModelSQL, ModelView):
             ],
         states={
             'invisible': Eval('kind') != 'downstream',
+            'readonly': Eval('recovery_move', None) != None,  # noqa: E711
             })
+    recovery_move = fields.Many2One(
+        'stock.move', "Recovery Move", readonly=True, ondelete='RESTRICT',
+        states={
+            'invisible': ~Eval('recovery_move'),
+            },
+        help="The move of what the customer gave back to the quarantine.")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('recall')
         cls._order = [
             ('recall', 'ASC'),
             ('kind', 'DESC'),

@@ -13,7 +13,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .exceptions import LotExpiredError, ReceptionError
+from .exceptions import LotExpiredError, LotRecalledError, ReceptionError
 
 REFUSAL_REASONS = [
     (None, ""),
@@ -45,10 +45,19 @@ class Move(metaclass=PoolMeta):
     refusal_reason = fields.Selection(
         REFUSAL_REASONS, "Refusal Reason", sort=False,
         states={
-            'invisible': Eval('from_location_type') != 'supplier',
-            'readonly': Eval('state') != 'draft',
+            'invisible': (
+                (Eval('from_location_type') != 'supplier')
+                & (Eval('to_location_type') != 'supplier')),
+            'readonly': (Eval('state') != 'draft') | Eval('refused', False),
             },
         help="Why the line is refused and goes back to the producer.")
+    refused = fields.Boolean(
+        "Refused", readonly=True,
+        states={
+            'invisible': Eval('from_location_type') != 'supplier',
+            },
+        help="The line never enters the stock: on reception it goes back "
+        "to the producer with a supplier return.")
     loss_reason = fields.Selection(
         LOSS_REASONS, "Loss Reason", sort=False,
         states={
@@ -79,15 +88,21 @@ class Move(metaclass=PoolMeta):
                 'refuse': {
                     'invisible': (
                         (Eval('from_location_type') != 'supplier')
-                        | (Eval('state') != 'draft')),
+                        | (Eval('state') != 'draft')
+                        | Eval('refused', False)),
                     'icon': 'tryton-cancel',
-                    'depends': ['from_location_type', 'state'],
+                    'depends': ['from_location_type', 'state', 'refused'],
                     },
                 })
 
     @classmethod
     def _get_origin(cls):
-        return super()._get_origin() + ['food_aid.donation.line']
+        return super()._get_origin() + [
+            'food_aid.donation.line', 'food_aid.recall']
+
+    @classmethod
+    def default_refused(cls):
+        return False
 
     @classmethod
     def get_location_types(cls):
@@ -116,6 +131,7 @@ class Move(metaclass=PoolMeta):
     def copy(cls, moves, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('refusal_reason')
+        default.setdefault('refused', False)
         return super().copy(moves, default=default)
 
     @classmethod
@@ -124,7 +140,7 @@ class Move(metaclass=PoolMeta):
         "Refuse the lines of a reception: they go back to the producer"
         for move in moves:
             shipment = move.shipment.rec_name if move.shipment else ''
-            if (move.state != 'draft'
+            if (move.state != 'draft' or move.refused
                     or move.from_location.type != 'supplier'):
                 raise ReceptionError(gettext(
                         'food_aid_logistics.msg_refusal_not_draft',
@@ -133,7 +149,7 @@ class Move(metaclass=PoolMeta):
                 raise ReceptionError(gettext(
                         'food_aid_logistics.msg_refusal_reason_required',
                         product=move.product.rec_name, shipment=shipment))
-        cls.cancel(moves)
+        cls.write(moves, {'refused': True})
 
     @classmethod
     def expiry_dates(cls, product_ids):
@@ -162,9 +178,13 @@ class Move(metaclass=PoolMeta):
         # FEFO: pick the lots of the moves without lot too, by expiry
         if 'lot' not in grouping:
             grouping = grouping + ('lot',)
+        pool = Pool()
+        Recall = pool.get('food_aid.recall')
         product_ids = list({m.product.id for m in moves})
+        recalled = Recall.search([('state', '!=', 'closed')], order=[])
         with Transaction().set_context(
-                _fefo_expiry_dates=cls.expiry_dates(product_ids)):
+                _fefo_expiry_dates=cls.expiry_dates(product_ids),
+                _recalled_lots=[r.lot.id for r in recalled]):
             return super().assign_try(
                 moves, with_childs=with_childs, grouping=grouping,
                 pblc=pblc)
@@ -180,6 +200,15 @@ class Move(metaclass=PoolMeta):
         if expiry_dates is None:
             expiry_dates = self.expiry_dates([self.product.id])
         index = grouping.index('lot') + 1
+        recalled = context.get('_recalled_lots')
+        if recalled is None:
+            Recall = pool.get('food_aid.recall')
+            recalled = [r.lot.id for r in Recall.search([
+                        ('state', '!=', 'closed'),
+                        ], order=[])]
+        recalled = set(recalled)
+        # a recalled lot is never picked
+        quantities = [q for q in quantities if q[0][index] not in recalled]
         today = Date.today()
         date = max(today, self.planned_date or today)
 
@@ -227,9 +256,38 @@ class Move(metaclass=PoolMeta):
                         date=move.lot.expiry_date))
 
     @classmethod
+    def check_lot_recall(cls, moves):
+        """Refuse the moves of the recalled lots
+
+        Until the recall is closed they only go to its quarantine, to the
+        lost and found or back to the producer.
+        """
+        pool = Pool()
+        Recall = pool.get('food_aid.recall')
+        lots = {m.lot for m in moves if m.lot}
+        if not lots:
+            return
+        recalls = Recall.blocking(lots)
+        if not recalls:
+            return
+        quarantines = Recall.quarantine_locations()
+        for move in moves:
+            recall = recalls.get(move.lot)
+            if not recall:
+                continue
+            if (move.to_location.type in {'lost_found', 'supplier'}
+                    or move.to_location.id in quarantines):
+                continue
+            raise LotRecalledError(gettext(
+                    'food_aid_logistics.msg_lot_recalled',
+                    lot=move.lot.rec_name, product=move.product.rec_name,
+                    recall=recall.rec_name))
+
+    @classmethod
     @Workflow.transition('assigned')
     def assign(cls, moves):
         cls.check_lot_expiry(moves)
+        cls.check_lot_recall(moves)
         super().assign(moves)
 
     @classmethod
@@ -237,6 +295,7 @@ class Move(metaclass=PoolMeta):
     @Workflow.transition('done')
     def do(cls, moves):
         cls.check_lot_expiry(moves)
+        cls.check_lot_recall(moves)
         super().do(moves)
 
 
@@ -265,8 +324,20 @@ class ShipmentIn(metaclass=PoolMeta):
         "The lines of the reception that enter the stock with a lot"
         return [m for m in self.incoming_moves
             if m.state not in {'done', 'cancelled'}
+            and not m.refused
             and m.from_location.type == 'supplier'
             and m.product.type == 'goods']
+
+    @property
+    def _check_quantity_source_moves(self):
+        return [m for m in super()._check_quantity_source_moves
+            if not m.refused]
+
+    def _get_inventory_move(self, incoming_move):
+        # a refused line stays at the door and goes back to the producer
+        if incoming_move.refused:
+            return None
+        return super()._get_inventory_move(incoming_move)
 
     @classmethod
     def _check_weights(cls, shipments):
@@ -281,23 +352,32 @@ class ShipmentIn(metaclass=PoolMeta):
     @classmethod
     @ModelView.button
     def create_lots(cls, shipments):
-        "Create one lot per line: the producer's delivery of a product"
+        """Create one lot per product and harvest date of a delivery
+
+        The lines of the same product harvested the same day share the lot.
+        """
         pool = Pool()
         Date = pool.get('ir.date')
         Lot = pool.get('stock.lot')
         Move = pool.get('stock.move')
         cls._check_weights(shipments)
         today = Date.today()
-        lots, moves = [], []
+        lots, moves = {}, []
         for shipment in shipments:
+            for move in shipment._reception_moves():
+                key = (shipment.id, move.product.id, move.harvest_date)
+                if move.lot:
+                    lots.setdefault(key, move.lot)
             for move in shipment._reception_moves():
                 if move.lot:
                     continue
-                move.lot = shipment.get_reception_lot(
-                    move, shipment.effective_date or today)
-                lots.append(move.lot)
+                key = (shipment.id, move.product.id, move.harvest_date)
+                if key not in lots:
+                    lots[key] = shipment.get_reception_lot(
+                        move, shipment.effective_date or today)
+                move.lot = lots[key]
                 moves.append(move)
-        Lot.save(lots)
+        Lot.save([l for l in lots.values() if l.id is None or l.id < 0])
         Move.save(moves)
 
     def get_reception_lot(self, move, date):
@@ -337,6 +417,61 @@ class ShipmentIn(metaclass=PoolMeta):
                             product=move.product.rec_name,
                             shipment=shipment.rec_name))
         super().receive(shipments)
+        cls.return_refused(shipments)
+
+    @classmethod
+    def return_refused(cls, shipments):
+        "Give the refused lines back to the producer with supplier returns"
+        pool = Pool()
+        Return = pool.get('stock.shipment.in.return')
+        returns = []
+        for shipment in shipments:
+            return_ = shipment.get_refusal_return()
+            if return_:
+                returns.append(return_)
+        Return.save(returns)
+        Return.wait(returns)
+        Return.assign(returns)
+        Return.do(returns)
+        return returns
+
+    def get_refusal_return(self):
+        "Return the supplier return of the refused lines received"
+        pool = Pool()
+        Return = pool.get('stock.shipment.in.return')
+        Move = pool.get('stock.move')
+        refused = [m for m in self.incoming_moves
+            if m.refused and m.state == 'done']
+        if not refused:
+            return
+        moves = []
+        for incoming in refused:
+            moves.append(Move(
+                    company=incoming.company,
+                    product=incoming.product,
+                    unit=incoming.unit,
+                    quantity=incoming.quantity,
+                    from_location=incoming.to_location,
+                    to_location=self.supplier_location,
+                    planned_date=incoming.effective_date,
+                    effective_date=incoming.effective_date,
+                    unit_price=incoming.unit_price,
+                    currency=incoming.currency,
+                    refusal_reason=incoming.refusal_reason,
+                    refused=True,
+                    # the purchase line counts what goes back
+                    origin=incoming.origin,
+                    ))
+        return Return(
+            company=self.company,
+            supplier=self.supplier,
+            delivery_address=self.supplier.address_get(type='delivery'),
+            from_location=self.warehouse_input,
+            to_location=self.supplier_location,
+            reference=self.number,
+            planned_date=self.effective_date,
+            effective_date=self.effective_date,
+            moves=moves)
 
 
 class ShipmentOut(metaclass=PoolMeta):
