@@ -7,6 +7,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.report import Report
@@ -210,17 +211,9 @@ class Claim(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Invoice = pool.get('account.invoice')
         Line = pool.get('account.invoice.line')
-        Lang = pool.get('ir.lang')
         Date = pool.get('ir.date')
         funder = self.grant.funder
-        language = company_language(self.company)
-        lang = Lang.get(language)
-        with Transaction().set_context(language=language):
-            description = gettext(
-                'food_aid_subsidy.msg_claim_invoice_line',
-                grant=self.grant.rec_name,
-                start=lang.strftime(self.date_start),
-                end=lang.strftime(self.date_end))
+        description = self.get_invoice_description()
         invoice = Invoice(
             company=self.company, type='out', party=funder,
             currency=self.grant.currency,
@@ -247,6 +240,19 @@ class Claim(Workflow, ModelSQL, ModelView):
             lines.append(line)
         invoice.lines = lines
         return invoice
+
+    def get_invoice_description(self):
+        "Return the description of the claim in the company's language"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        language = company_language(self.company)
+        lang = Lang.get(language)
+        with Transaction().set_context(language=language):
+            return gettext(
+                'food_aid_subsidy.msg_claim_invoice_line',
+                grant=self.grant.rec_name,
+                start=lang.strftime(self.date_start),
+                end=lang.strftime(self.date_end))
 
     @classmethod
     def set_invoice_taxes(cls, claims):
@@ -334,7 +340,7 @@ class Claim(Workflow, ModelSQL, ModelView):
         pass
 
 
-class ClaimStatement(Report):
+class ClaimStatement(DocumentMixin, Report):
     "The statement of every delivery a claim covers"
     __name__ = 'food_aid.grant.claim.statement'
 

@@ -192,7 +192,7 @@ class Invoice(metaclass=PoolMeta):
             GrantLine.save(to_create)
             InvoiceLine.set_grant_analytic(
                 [(g.invoice_line, g.grant) for g in to_create])
-            InvoiceLine.save(cls.get_subsidy_lines(to_create))
+            InvoiceLine.save(cls.get_subsidy_lines(to_create, capped=capped))
         cls.update_taxes([i for i in invoices if i.state == 'draft'])
         cls.set_subsidy_taxes(invoices)
 
@@ -214,10 +214,11 @@ class Invoice(metaclass=PoolMeta):
                             cap=grant.customer_monthly_cap))
 
     @classmethod
-    def get_subsidy_lines(cls, grant_lines):
+    def get_subsidy_lines(cls, grant_lines, capped=None):
         """Return the lines that deduct the subsidies of the grant lines from
         their invoices: one per grant and set of taxes, on the grant's
-        clearing account, with the taxes of the lines they subsidise"""
+        clearing account, with the taxes of the lines they subsidise; the
+        description names the monthly cap of the grants capped per invoice"""
         pool = Pool()
         InvoiceLine = pool.get('account.invoice.line')
         totals = defaultdict(lambda: defaultdict(Decimal))
@@ -238,13 +239,21 @@ class Invoice(metaclass=PoolMeta):
                     if not amount:
                         continue
                     sequence += 1
+                    if grant in (capped or {}).get(invoice, []):
+                        description = gettext(
+                            'food_aid_subsidy'
+                            '.msg_invoice_subsidy_line_monthly_cap',
+                            grant=grant.rec_name,
+                            cap=grant.customer_monthly_cap)
+                    else:
+                        description = gettext(
+                            'food_aid_subsidy.msg_invoice_subsidy_line',
+                            grant=grant.rec_name)
                     line = InvoiceLine(
                         invoice=invoice, sequence=sequence, type='line',
                         currency=invoice.currency, company=invoice.company,
                         account=grant.clearing_account,
-                        description=gettext(
-                            'food_aid_subsidy.msg_invoice_subsidy_line',
-                            grant=grant.rec_name),
+                        description=description,
                         quantity=1, unit_price=-amount, taxes=list(taxes),
                         subsidy_grant=grant, origin=grant)
                     line.analytic_accounts = line.grant_analytic_entries(

@@ -13,7 +13,8 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.food_aid.tests.tools import untranslated
-from trytond.modules.food_aid_subsidy.grant import Coverage, split_amount
+from trytond.modules.food_aid_subsidy.grant import (
+    Coverage, credited_subsidy, distribute, split_amount)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -110,6 +111,84 @@ class SplitTestCase(unittest.TestCase):
             self.assertLessEqual(subsidy, computed)
             if grant.available is not None:
                 self.assertLessEqual(subsidy, grant.available)
+
+
+class GiveBackTestCase(unittest.TestCase):
+    "Test how credit notes give back and how taxes are shared"
+
+    def test_thirds(self):
+        "Three thirds of a 10.00 subsidy give back 3.33, 3.33 and 3.34"
+        given, credited = [], D(0)
+        for _ in range(3):
+            given.append(credited_subsidy(
+                    D('10.00'), D('30.00'), D('10.00'), credited, sum(given)))
+            credited += D('10.00')
+        self.assertEqual(given, [D('3.33'), D('3.33'), D('3.34')])
+
+    def test_price_only(self):
+        "A price-only credit note gives back the grant's share of it"
+        # 100 kg at 2.40, 60 % subsidised; 0.10 less a kilo credited
+        self.assertEqual(credited_subsidy(
+                D('144.00'), D('240.00'), D('10.00'), D(0), D(0)),
+            D('6.00'))
+
+    def test_repeated(self):
+        "Crediting twice never gives back more than the grant paid"
+        first = credited_subsidy(
+            D('72.00'), D('120.00'), D('120.00'), D(0), D(0))
+        second = credited_subsidy(
+            D('72.00'), D('120.00'), D('120.00'), D('120.00'), first)
+        self.assertEqual((first, second), (D('72.00'), D('0')))
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        subsidy_cents=st.integers(min_value=0, max_value=10 ** 6),
+        extra_cents=st.integers(min_value=0, max_value=10 ** 6),
+        parts=st.lists(
+            st.integers(min_value=1, max_value=10 ** 4), min_size=1,
+            max_size=6))
+    def test_credit_notes_add_up(self, subsidy_cents, extra_cents, parts):
+        "Credit notes of the whole amount give back exactly the subsidy"
+        subsidy = D(subsidy_cents) / 100
+        amount = subsidy + D(extra_cents) / 100
+        if not amount:
+            return
+        total = sum(parts)
+        credits = distribute(amount, [D(p) for p in parts])
+        given, credited = [], D(0)
+        for credit in credits:
+            given.append(credited_subsidy(
+                    subsidy, amount, credit, credited, sum(given, D(0))))
+            credited += credit
+        self.assertEqual(sum(given, D(0)), subsidy)
+        for part, credit in zip(given, credits):
+            self.assertGreaterEqual(part, 0)
+        self.assertEqual(len(given), len(parts))
+        self.assertEqual(total, sum(parts))
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        total_cents=st.integers(min_value=-10 ** 6, max_value=10 ** 6),
+        weights=st.lists(
+            st.integers(min_value=0, max_value=10 ** 6), max_size=6))
+    def test_distribute_adds_up(self, total_cents, weights):
+        "The shares of a tax add up to it, to the cent"
+        total = D(total_cents) / 100
+        parts = distribute(total, [D(w) for w in weights])
+        self.assertEqual(len(parts), len(weights))
+        if sum(weights):
+            self.assertEqual(sum(parts, D(0)), total)
+            for part in parts:
+                self.assertEqual(part, part.quantize(D('0.01')))
+
+    def test_distribute_tax(self):
+        "The tax of the subsidies is shared in proportion of their amount"
+        self.assertEqual(
+            distribute(D('0.39'), [D('7.00'), D('0.07')]),
+            [D('0.39'), D('0.00')])
+        self.assertEqual(
+            distribute(D('1.00'), [D('1'), D('1'), D('1')]),
+            [D('0.33'), D('0.34'), D('0.33')])
 
 
 class FoodAidSubsidyTestCase(CompanyTestMixin, ModuleTestCase):
@@ -261,3 +340,28 @@ class FoodAidSubsidyTestCase(CompanyTestMixin, ModuleTestCase):
                 [g.id for g in Grant.search([])], [created.id, grant.id])
             self.assertEqual(
                 [l.id for l in GrantLine.search([])], [line.id])
+
+    @with_transaction()
+    def test_claim_description_company_language(self):
+        "The claim's texts are in the company's language, its date format"
+        pool = Pool()
+        Claim = pool.get('food_aid.grant.claim')
+        Lang = pool.get('ir.lang')
+        Grant = pool.get('food_aid.grant')
+        company = create_company()
+        french, = Lang.search([('code', '=', 'fr')])
+        company.party.lang = french
+        company.party.save()
+        with set_company(company):
+            grant = self._grant(company)
+            grant.save()
+            Grant.write([grant], {'state': 'closed'})
+            claim = Claim(
+                company=company, grant=grant,
+                date_start=dt.date(2026, 3, 1),
+                date_end=dt.date(2026, 3, 31))
+            with Transaction().set_context(language='en'):
+                description = claim.get_invoice_description()
+        self.assertIn(french.strftime(dt.date(2026, 3, 1)), description)
+        self.assertIn(french.strftime(dt.date(2026, 3, 31)), description)
+        self.assertNotIn('2026-03-01', description)
