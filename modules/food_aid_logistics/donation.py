@@ -7,6 +7,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.food_aid.report import DocumentMixin
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -335,7 +336,7 @@ class DonationLine(ModelSQL, ModelView):
             origin=self)
 
 
-class DonationReceipt(Report):
+class DonationReceipt(DocumentMixin, Report):
     "The tax receipt of a gift in kind (cerfa 16216 or 11580)"
     __name__ = 'food_aid.donation.receipt'
 

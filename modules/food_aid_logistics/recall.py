@@ -3,6 +3,7 @@
 # terms.
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -521,7 +522,7 @@ class RecallLine(ModelSQL, ModelView):
             ]
 
 
-class TraceabilityReport(Report):
+class TraceabilityReport(DocumentMixin, Report):
     "The traceability report of a recall"
     __name__ = 'food_aid.recall.traceability'
 

@@ -7,6 +7,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
+from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.report import Report
@@ -372,7 +373,7 @@ class DeliveryRoundStop(sequence_ordered(), ModelSQL, ModelView):
         return f'{self.round.rec_name} #{self.sequence or ""}'
 
 
-class RoundSheet(Report):
+class RoundSheet(DocumentMixin, Report):
     "The sheet the driver takes: stops, contents and signatures"
     __name__ = 'food_aid.delivery.round.sheet'
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -188,7 +189,7 @@ class Decision(Workflow, ModelSQL, ModelView):
         pass
 
 
-class ParticipationReport(Report):
+class ParticipationReport(DocumentMixin, Report):
     """The participation of the people served, for the funders: meetings
     held, participants, decisions taken and whether they were carried out"""
     __name__ = 'food_aid.committee.participation'

@@ -8,6 +8,7 @@ from collections import defaultdict
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.food_aid.period import check_period
 from trytond.modules.food_aid.product import FOOD_FAMILIES
+from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.report import Report
@@ -367,7 +368,7 @@ class SupplyPlanExport(Wizard):
         return output.getvalue().encode('utf-8')
 
 
-class SupplyPlanReport(Report):
+class SupplyPlanReport(DocumentMixin, Report):
     "The printed supply plan, week by week, for the board"
     __name__ = 'food_aid.supply_plan.report'
 

@@ -9,6 +9,7 @@ from sql import Null
 from sql.aggregate import Sum
 
 from trytond.model import ModelView, fields
+from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.report import Report
@@ -111,7 +112,7 @@ class ProducerStatement(Wizard):
             }
 
 
-class ProducerStatementReport(Report):
+class ProducerStatementReport(DocumentMixin, Report):
     "The producer statement: allocated, received, invoiced and fair price"
     __name__ = 'food_aid.producer.statement'
 

@@ -4,6 +4,7 @@
 from dateutil.relativedelta import relativedelta
 
 from trytond.model import ModelView, fields
+from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
@@ -59,7 +60,7 @@ class ActivityReportWizard(Wizard):
             }
 
 
-class ActivityReport(Report):
+class ActivityReport(DocumentMixin, Report):
     """The activity of a month: volumes by channel, top products,
     organisations served, persons helped, grants used and losses"""
     __name__ = 'food_aid.reporting.activity'

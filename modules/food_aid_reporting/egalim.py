@@ -4,6 +4,7 @@
 import datetime as dt
 from collections import defaultdict
 
+from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
@@ -11,7 +12,7 @@ from trytond.transaction import Transaction
 from .reporting import share
 
 
-class EgalimStatement(Report):
+class EgalimStatement(DocumentMixin, Report):
     """The EGalim statement of a canteen for a year: value of the purchases,
     organic and EGalim shares, breakdown by food family"""
     __name__ = 'food_aid.reporting.egalim.statement'

@@ -10,6 +10,7 @@ from sql.functions import Round
 
 from trytond.model import ModelView, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
 from trytond.transaction import Transaction
@@ -152,7 +153,7 @@ class GrantReporting(PeriodMixin, Abstract, ModelView):
         return self.grant.rec_name if self.grant else ''
 
 
-class GrantReport(Report):
+class GrantReport(DocumentMixin, Report):
     """The use of a grant, in the spirit of the cerfa 15059 report:
     envelope, use by month, deliveries covered and indicators"""
     __name__ = 'food_aid.reporting.grant.report'

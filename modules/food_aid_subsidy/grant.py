@@ -587,7 +587,7 @@ class Grant(Workflow, ModelSQL, ModelView):
         result = {}
         for grant in grants:
             note = None
-            if grant.state == 'running' and grant.remaining > 0 and (
+            if grant.state in {'running', 'closed'} and grant.remaining > 0 and (
                     grant.date_end and (not grant.run_out_date
                         or grant.run_out_date > grant.date_end)):
                 note = gettext(

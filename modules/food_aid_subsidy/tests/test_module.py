@@ -16,6 +16,7 @@ from trytond.modules.food_aid.tests.tools import untranslated
 from trytond.modules.food_aid_subsidy.grant import (
     Coverage, credited_subsidy, distribute, split_amount)
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
@@ -365,3 +366,39 @@ class FoodAidSubsidyTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertIn(french.strftime(dt.date(2026, 3, 1)), description)
         self.assertIn(french.strftime(dt.date(2026, 3, 31)), description)
         self.assertNotIn('2026-03-01', description)
+
+    @with_transaction()
+    def test_grant_screens(self):
+        "The grant form shows the live ledger and an envelope left unused"
+        pool = Pool()
+        Grant = pool.get('food_aid.grant')
+        GrantLine = pool.get('food_aid.grant.line')
+        ModelData = pool.get('ir.model.data')
+        ActionDomain = pool.get('ir.action.act_window.domain')
+        company = create_company()
+        with set_company(company):
+            grant = self._grant(company)
+            grant.save()
+            live, _ = GrantLine.create([{
+                        'grant': grant.id, 'customer': grant.funder.id,
+                        'date': dt.date(2026, 3, 1), 'amount': D(amount),
+                        'state': state,
+                        } for amount, state in [
+                        ('10.00', 'reserved'), ('0', 'cancelled')]])
+            Grant.write([grant], {'state': 'closed'})
+            grant = Grant(grant.id)
+            self.assertEqual(grant.lines, (live,))
+            self.assertEqual(grant.share_used, D('0.0100'))
+            self.assertIn('will not be used up', grant.run_out_note)
+            self.assertIn('990.00', grant.run_out_note)
+
+        arch = Grant.fields_view_get(view_type='form')['arch']
+        self.assertRegex(arch, r'<button[^>]*name="cancel"[^>]*confirm=')
+        self.assertRegex(arch, r'name="share_used"[^>]*factor="100"')
+        action_id = ModelData.get_id('food_aid_subsidy', 'act_grant_line_form')
+        first, *_ = ActionDomain.search(
+            [('act_window', '=', action_id)],
+            order=[('sequence', 'ASC')])
+        self.assertEqual(first.name, "Live")
+        self.assertEqual(
+            GrantLine.search(PYSONDecoder().decode(first.domain)), [live])
