@@ -106,9 +106,6 @@ class Decision(Workflow, ModelSQL, ModelView):
             ], "Kind", required=True, sort=False)
     origin = fields.Reference(
         "Changed", selection='get_origins',
-        states={
-            'required': Eval('kind') != 'other',
-            },
         help="The need, product or basket bill of materials "
         "the decision changed.")
     state = fields.Selection([
