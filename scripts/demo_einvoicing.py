@@ -9,6 +9,9 @@ Called by the demo loader with configure(demo) before the sales and
 load(demo) after them, on a configured proteus connection.
 """
 import shutil
+from decimal import Decimal
+
+from stdnum import luhn
 
 from proteus import Model, Report
 
@@ -23,9 +26,24 @@ def step(message):
     print(f'    {message}', flush=True)
 
 
+def company_siret(demo):
+    "Give the platform's invoice address the SIRET Chorus Pro requires"
+    party = demo.company.party
+    if any(i.type == 'fr_siret' for i in party.identifiers):
+        return
+    siren, = [i.code_compact for i in party.identifiers
+        if i.type == 'fr_siren']
+    number = siren + '0001'
+    identifier = party.identifiers.new(type='fr_siret')
+    identifier.code = number + luhn.calc_check_digit(number)
+    identifier.address = party.addresses[0]
+    party.save()
+
+
 def configure(demo):
     Party = Model.get('party.party')
     Configuration = Model.get('account.configuration')
+    company_siret(demo)
     step(f"{len(PUBLIC_BUYERS)} public canteens invoiced through Chorus Pro")
     buyers = Party.find([('name', 'in', list(PUBLIC_BUYERS))])
     for party in buyers:
@@ -53,7 +71,7 @@ def load(demo):
     line = invoice.lines.new()
     line.product = product
     line.quantity = 40
-    line.unit_price = product.list_price
+    line.unit_price = Decimal('2.2000')
     invoice.click('post')
     step(f"invoice {invoice.number} to the canteen, on Chorus Pro's list")
     if not shutil.which('soffice'):
