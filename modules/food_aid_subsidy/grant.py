@@ -6,6 +6,7 @@ from collections import defaultdict, namedtuple
 from decimal import Decimal
 
 from sql import For, Literal
+from sql.operators import Concat
 from sql.aggregate import Min, Sum
 from sql.functions import DateTrunc
 
@@ -455,51 +456,59 @@ class Grant(Workflow, ModelSQL, ModelView):
         invoices of the company of each grant over its period, net of the
         credit notes"""
         pool = Pool()
+        Invoice = pool.get('account.invoice')
         InvoiceLine = pool.get('account.invoice.line')
-        SaleLine = pool.get('sale.line')
+        SaleLineFee = pool.get('food_aid.sale.line.fee')
         result = {}
         if not grants:
             return result
+        invoice = Invoice.__table__()
+        line = InvoiceLine.__table__()
+        credited = InvoiceLine.__table__()
+        fee = SaleLineFee.__table__()
+        as_text = fields.Char("Reference").sql_cast
+        cursor = Transaction().connection.cursor()
         by_company = defaultdict(list)
         for grant in grants:
             by_company[grant.company].append(grant)
-        with without_check_access():
-            for company, company_grants in by_company.items():
-                start = min(g.date_start for g in company_grants)
-                lines = InvoiceLine.search([
-                        ('invoice.company', '=', company.id),
-                        ('invoice.type', '=', 'out'),
-                        ('invoice.state', 'in', ['posted', 'paid']),
-                        ('invoice.invoice_date', '>=', start),
-                        ('type', '=', 'line'),
-                        ['OR',
-                            ('origin', 'like', 'sale.line,%'),
-                            ('origin', 'like', 'account.invoice.line,%'),
-                            ],
-                        ])
-                # each line collects its fee rounded, as the sale shows it
-                collected = []
-                for line in lines:
-                    origin = line.origin
-                    if isinstance(origin, InvoiceLine):
-                        origin = origin.origin
-                    if not isinstance(origin, SaleLine):
-                        continue
-                    quantity = Decimal(str(line.quantity or 0))
-                    amount = sum(
-                        (line.currency.round(quantity * fee.unit_amount)
-                            for fee in origin.fees
-                            if fee.kind == 'solidarity_fund'),
-                        Decimal(0))
-                    if amount:
-                        collected.append((line.invoice.invoice_date, amount))
-                for grant in company_grants:
-                    result[grant.id] = grant.currency.round(sum(
-                            (a for d, a in collected
-                                if d >= grant.date_start
-                                and (not grant.date_end
-                                    or d <= grant.date_end)),
-                            Decimal(0)))
+        for company, company_grants in by_company.items():
+            start = min(g.date_start for g in company_grants)
+            where = ((invoice.company == company.id)
+                & (invoice.type == 'out')
+                & invoice.state.in_(['posted', 'paid'])
+                & (invoice.invoice_date >= start)
+                & (line.type == 'line')
+                & (fee.kind == 'solidarity_fund'))
+            # the lines of sales, then the credit notes of those lines
+            sold = line.join(invoice, condition=line.invoice == invoice.id
+                ).join(fee, condition=line.origin == Concat(
+                    'sale.line,', as_text(fee.line)))
+            credit = line.join(invoice, condition=line.invoice == invoice.id
+                ).join(credited, condition=line.origin == Concat(
+                    'account.invoice.line,',
+                    as_text(credited.id))
+                ).join(fee, condition=credited.origin == Concat(
+                    'sale.line,', as_text(fee.line)))
+            collected = []
+            for query in [sold, credit]:
+                cursor.execute(*query.select(
+                        invoice.invoice_date, line.quantity, fee.unit_amount,
+                        where=where))
+                for date, quantity, unit_amount in cursor:
+                    # each line collects its fee rounded, as the sale shows
+                    amount = company.currency.round(
+                        Decimal(str(quantity or 0))
+                        * Decimal(str(unit_amount or 0)))
+                    if isinstance(date, str):
+                        date = dt.date.fromisoformat(date)
+                    collected.append((date, amount))
+            for grant in company_grants:
+                result[grant.id] = grant.currency.round(sum(
+                        (a for d, a in collected
+                            if d >= grant.date_start
+                            and (not grant.date_end
+                                or d <= grant.date_end)),
+                        Decimal(0)))
         return result
 
     @classmethod
