@@ -21,11 +21,10 @@ ROLES = {
     'warehouse': [
         'food_aid.group_food_aid_warehouse', 'stock.group_stock'],
     'accounting': [
-        'food_aid.group_food_aid_accounting', 'account.group_account',
-        'sale.group_sale'],
+        'food_aid.group_food_aid_accounting', 'account.group_account'],
     'manager': [
         'food_aid.group_food_aid_manager', 'sale.group_sale',
-        'purchase.group_purchase', 'stock.group_stock'],
+        'purchase.group_purchase'],
     'admin': [
         'food_aid.group_food_aid_admin', 'sale.group_sale',
         'purchase.group_purchase', 'stock.group_stock',
@@ -33,13 +32,106 @@ ROLES = {
     }
 
 MANAGE = 'rcwd'
+NONE = ''
+READ = 'r'
+# the rows of the issue's role matrix
+GRANTS = (NONE, READ, MANAGE, MANAGE)
+LEDGER = (NONE, READ, READ, READ)
+CLAIMS = (NONE, MANAGE, MANAGE, MANAGE)
+PRICES = (NONE, READ, MANAGE, MANAGE)
+INVOICES = (NONE, MANAGE, MANAGE, MANAGE)
+SUPPLY = (READ, READ, MANAGE, MANAGE)
+SALES = (READ, READ, MANAGE, MANAGE)
+WAREHOUSE = (MANAGE, READ, READ, MANAGE)
+# core shipments are never deleted, only cancelled
+SHIPMENTS = ('rcw', READ, READ, 'rcw')
+PRODUCTS = (READ, READ, MANAGE, MANAGE)
+CONFIGURATION = (READ, READ, READ, MANAGE)
+REPORTS = (NONE, READ, READ, READ)
+# judgement calls, see food_aid's doc/design.rst
+PEOPLE_SERVED = (NONE, READ, MANAGE, MANAGE)
+PRODUCER_GROUPS = (NONE, READ, MANAGE, MANAGE)
+CORE_EVERYONE = (MANAGE, MANAGE, MANAGE, MANAGE)
+CORE_READ = (READ, READ, READ, READ)
 
 # model: (warehouse, accounting, manager, admin)
 MODELS = {
+    'account.account': CORE_READ,
+    'account.invoice': INVOICES,
+    'account.invoice.line': INVOICES,
+    'food_aid.allocation': SUPPLY,
+    'food_aid.allocation.line': SUPPLY,
+    'food_aid.allocation.shortfall': SUPPLY,
+    'food_aid.beneficiary.count': PEOPLE_SERVED,
+    'food_aid.channel': CONFIGURATION,
+    'food_aid.delivery.round': WAREHOUSE,
+    'food_aid.delivery.round.stop': WAREHOUSE,
+    'food_aid.donation': WAREHOUSE,
+    'food_aid.donation.line': WAREHOUSE,
+    'food_aid.fee': PRICES,
+    'food_aid.fee-food_aid.channel': PRICES,
+    'food_aid.fee-product.category': PRICES,
+    'food_aid.grant': GRANTS,
+    'food_aid.grant-food_aid.channel': GRANTS,
+    'food_aid.grant-food_aid.household_tier': GRANTS,
+    'food_aid.grant-food_aid.quality_label': GRANTS,
+    'food_aid.grant-party.party': GRANTS,
+    'food_aid.grant-product.category': GRANTS,
+    'food_aid.grant.claim': CLAIMS,
+    'food_aid.grant.consumption': LEDGER,
+    'food_aid.grant.line': LEDGER,
+    'food_aid.household_tier': CONFIGURATION,
+    'food_aid.producer.group': PRODUCER_GROUPS,
+    'food_aid.producer.membership': PRODUCER_GROUPS,
+    'food_aid.producer.offer': SUPPLY,
+    'food_aid.producer.price': PRICES,
+    'food_aid.quality_label': CONFIGURATION,
+    'food_aid.recall': WAREHOUSE,
+    'food_aid.recall.line': WAREHOUSE,
+    'food_aid.reporting.channel': REPORTS,
+    'food_aid.reporting.configuration': CONFIGURATION,
+    'food_aid.reporting.egalim': REPORTS,
+    'food_aid.reporting.family': REPORTS,
+    'food_aid.reporting.grant': REPORTS,
+    'food_aid.reporting.loss': (READ, READ, READ, READ),
+    'food_aid.reporting.mmpt': REPORTS,
+    'food_aid.reporting.period': REPORTS,
+    'food_aid.reporting.producer': REPORTS,
+    'food_aid.reporting.product': REPORTS,
+    'food_aid.reporting.sale': REPORTS,
+    'food_aid.sale.line.fee': PRICES,
+    'food_aid.vehicle': CONFIGURATION,
+    'party.party': CORE_EVERYONE,
+    'product.template': PRODUCTS,
+    'product.template-food_aid.quality_label': PRODUCTS,
+    'production': WAREHOUSE,
+    'purchase.purchase': SALES,
+    'sale.line': SALES,
+    'sale.sale': SALES,
+    'stock.lot': WAREHOUSE,
+    'stock.move': WAREHOUSE,
+    'stock.shipment.in': SHIPMENTS,
+    'stock.shipment.out': SHIPMENTS,
     }
 
+PRICE = ('', 'rw', 'rw', 'rw')
 # (model, field): (warehouse, accounting, manager, admin)
 FIELDS = {
+    ('sale.sale', 'untaxed_amount'): PRICE,
+    ('sale.sale', 'tax_amount'): PRICE,
+    ('sale.sale', 'total_amount'): PRICE,
+    ('sale.line', 'unit_price'): PRICE,
+    ('sale.line', 'amount'): PRICE,
+    ('sale.line', 'producer_price'): PRICE,
+    ('purchase.purchase', 'untaxed_amount'): PRICE,
+    ('purchase.purchase', 'tax_amount'): PRICE,
+    ('purchase.purchase', 'total_amount'): PRICE,
+    ('purchase.line', 'unit_price'): PRICE,
+    ('purchase.line', 'amount'): PRICE,
+    ('stock.move', 'unit_price'): PRICE,
+    ('stock.move', 'cost_price'): PRICE,
+    ('food_aid.producer.offer', 'unit_price'): PRICE,
+    ('food_aid.allocation.line', 'unit_price'): PRICE,
     }
 
 # food_aid_planning: the people served and their needs are the managers';

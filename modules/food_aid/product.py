@@ -80,3 +80,8 @@ class TemplateQualityLabel(ModelSQL):
     quality_label = fields.Many2One(
         'food_aid.quality_label', "Quality Label", required=True,
         ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('template')

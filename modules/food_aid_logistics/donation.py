@@ -265,7 +265,6 @@ class Donation(Workflow, ModelSQL, ModelView):
 class DonationLine(ModelSQL, ModelView):
     "A product given, valued at what it cost the donor"
     __name__ = 'food_aid.donation.line'
-    __access__ = {'donation'}
 
     donation = fields.Many2One(
         'food_aid.donation', "Donation", required=True, ondelete='CASCADE')
@@ -287,6 +286,11 @@ class DonationLine(ModelSQL, ModelView):
     expiration_date = fields.Date("Expiration Date")
     lot = fields.Many2One('stock.lot', "Lot", readonly=True)
     move = fields.Many2One('stock.move', "Move", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('donation')
 
     @fields.depends('product')
     def on_change_with_unit(self, name=None):

@@ -310,7 +310,6 @@ class DeliveryRound(Workflow, ModelSQL, ModelView):
 class DeliveryRoundStop(sequence_ordered(), ModelSQL, ModelView):
     "A customer delivered by a round, in the order of the trip"
     __name__ = 'food_aid.delivery.round.stop'
-    __access__ = {'round'}
 
     round = fields.Many2One(
         'food_aid.delivery.round', "Round", required=True,
@@ -339,6 +338,11 @@ class DeliveryRoundStop(sequence_ordered(), ModelSQL, ModelView):
     shipment_state = fields.Function(
         fields.Selection('get_shipment_states', "Shipment State"),
         'on_change_with_shipment_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('round')
 
     @fields.depends('round', '_parent_round.warehouse')
     def on_change_with_warehouse(self, name=None):

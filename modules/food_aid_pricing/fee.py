@@ -192,6 +192,11 @@ class FeeChannel(ModelSQL):
     channel = fields.Many2One(
         'food_aid.channel', "Channel", required=True, ondelete='CASCADE')
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('fee')
+
 
 class FeeCategory(ModelSQL):
     "The product categories a fee applies to"
@@ -201,6 +206,11 @@ class FeeCategory(ModelSQL):
         'food_aid.fee', "Fee", required=True, ondelete='CASCADE')
     category = fields.Many2One(
         'product.category', "Category", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('fee')
 
 
 def kind_field_names():

@@ -38,7 +38,6 @@ class ProducerGroup(DeactivableMixin, ModelSQL, ModelView):
 class ProducerMembership(DeactivableMixin, ModelSQL, ModelView):
     "A producer's place in a group: who is served first and since when"
     __name__ = 'food_aid.producer.membership'
-    __access__ = {'group'}
 
     group = fields.Many2One(
         'food_aid.producer.group', "Group", required=True, ondelete='CASCADE')
@@ -68,6 +67,7 @@ class ProducerMembership(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('group')
         cls._order = [
             ('group', 'ASC'),
             ('priority', 'ASC'),
@@ -157,7 +157,6 @@ class ProducerMembership(DeactivableMixin, ModelSQL, ModelView):
 class ProducerPrice(ModelSQL, ModelView):
     "A fair price agreement (prix rémunérateur) for a product"
     __name__ = 'food_aid.producer.price'
-    __access__ = {'group'}
 
     group = fields.Many2One(
         'food_aid.producer.group', "Group", required=True, ondelete='CASCADE')
@@ -191,6 +190,7 @@ class ProducerPrice(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('group')
         cls._order = [
             ('product', 'ASC'),
             ('date_start', 'DESC NULLS LAST'),

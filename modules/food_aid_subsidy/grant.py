@@ -14,6 +14,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.food_aid.access import check_rule
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -664,12 +665,16 @@ class Grant(Workflow, ModelSQL, ModelView):
     def write(cls, *args):
         # the workflow itself may reopen a closed grant
         for grants, values in zip(args[::2], args[1::2]):
+            if Transaction().check_access:
+                check_rule(cls, grants, 'write')
             if set(values) - {'state'}:
                 cls.check_modify(grants)
         super().write(*args)
 
     @classmethod
     def delete(cls, grants):
+        if Transaction().check_access:
+            check_rule(cls, grants, 'delete')
         cls.check_open_lines(
             grants, 'food_aid_subsidy.msg_grant_delete_open_lines')
         for grant in grants:
@@ -830,7 +835,28 @@ class Grant(Workflow, ModelSQL, ModelView):
         return result
 
 
-class GrantChannel(ModelSQL):
+class GrantRelationMixin:
+    "A relation row of a grant: the grant's rights and guards apply to it"
+    __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('grant')
+
+    @classmethod
+    def check_modification(cls, mode, relations, values=None, external=False):
+        pool = Pool()
+        Grant = pool.get('food_aid.grant')
+        super().check_modification(
+            mode, relations, values=values, external=external)
+        grants = Grant.browse({r.grant.id for r in relations if r.grant})
+        if external:
+            check_rule(Grant, grants, 'write')
+        Grant.check_modify(grants)
+
+
+class GrantChannel(GrantRelationMixin, ModelSQL):
     "The channels a grant subsidises"
     __name__ = 'food_aid.grant-food_aid.channel'
     grant = fields.Many2One(
@@ -839,7 +865,7 @@ class GrantChannel(ModelSQL):
         'food_aid.channel', "Channel", required=True, ondelete='CASCADE')
 
 
-class GrantBeneficiary(ModelSQL):
+class GrantBeneficiary(GrantRelationMixin, ModelSQL):
     "The customers a grant subsidises"
     __name__ = 'food_aid.grant-party.party'
     grant = fields.Many2One(
@@ -848,7 +874,7 @@ class GrantBeneficiary(ModelSQL):
         'party.party', "Party", required=True, ondelete='CASCADE')
 
 
-class GrantTier(ModelSQL):
+class GrantTier(GrantRelationMixin, ModelSQL):
     "The household tiers a grant subsidises"
     __name__ = 'food_aid.grant-food_aid.household_tier'
     grant = fields.Many2One(
@@ -857,7 +883,7 @@ class GrantTier(ModelSQL):
         'food_aid.household_tier', "Tier", required=True, ondelete='CASCADE')
 
 
-class GrantCategory(ModelSQL):
+class GrantCategory(GrantRelationMixin, ModelSQL):
     "The product categories a grant subsidises"
     __name__ = 'food_aid.grant-product.category'
     grant = fields.Many2One(
@@ -866,7 +892,7 @@ class GrantCategory(ModelSQL):
         'product.category', "Category", required=True, ondelete='CASCADE')
 
 
-class GrantQualityLabel(ModelSQL):
+class GrantQualityLabel(GrantRelationMixin, ModelSQL):
     "The quality labels a product needs for a grant"
     __name__ = 'food_aid.grant-food_aid.quality_label'
     grant = fields.Many2One(
@@ -880,7 +906,6 @@ class GrantLine(ModelSQL, ModelView):
     reserved at confirmation, invoiced when the invoice is posted, claimed
     from the funder"""
     __name__ = 'food_aid.grant.line'
-    __access__ = {'grant'}
 
     grant = fields.Many2One(
         'food_aid.grant', "Grant", required=True, ondelete='RESTRICT',
@@ -974,7 +999,6 @@ class GrantConsumption(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('grant')
         cls._order = [('month', 'ASC'), ('grant', 'ASC'), ('id', 'ASC')]
 
     @classmethod
