@@ -37,3 +37,22 @@ def check_rule(Model, records, mode='write'):
                 ids=', '.join(map(str, wrong[:5])),
                 model=IrModel.get_name(Model.__name__),
                 rules=''))
+
+
+def check_company(company):
+    """Raise Tryton's rule error unless the company is one of the user's:
+    the reports that read the database in SQL for a company given in their
+    data apply the company rule themselves"""
+    pool = Pool()
+    User = pool.get('res.user')
+    IrModel = pool.get('ir.model')
+    transaction = Transaction()
+    if not transaction.user:
+        return
+    user = User(transaction.user)
+    if company is None or company.id not in {c.id for c in user.companies}:
+        raise AccessError(gettext(
+                'ir.msg_read_rule_error',
+                ids=str(company.id if company else ''),
+                model=IrModel.get_name('company.company'),
+                rules=''))

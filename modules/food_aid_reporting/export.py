@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.food_aid.access import check_company
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -108,6 +109,7 @@ class MaCantineExport(Wizard):
         return defaults
 
     def transition_export(self):
+        check_company(self.start.company)
         rows = ma_cantine_rows(
             self.start.company, self.start.customer, self.start.year)
         self.result.file = ma_cantine_csv(rows).encode('utf-8')
