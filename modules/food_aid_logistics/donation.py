@@ -7,6 +7,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.food_aid.access import check_rule
 from trytond.modules.food_aid.report import DocumentMixin
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
@@ -191,6 +192,8 @@ class Donation(Workflow, ModelSQL, ModelView):
             cls, mode, donations, values=None, external=False):
         super().check_modification(
             mode, donations, values=values, external=external)
+        if external and mode in {'write', 'delete'}:
+            check_rule(cls, donations, mode)
         if mode == 'delete':
             for donation in donations:
                 if donation.state != 'cancelled':

@@ -7,6 +7,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
+from trytond.modules.food_aid.access import check_rule
 from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -246,6 +247,8 @@ class DeliveryRound(Workflow, ModelSQL, ModelView):
     def check_modification(cls, mode, rounds, values=None, external=False):
         super().check_modification(
             mode, rounds, values=values, external=external)
+        if external and mode in {'write', 'delete'}:
+            check_rule(cls, rounds, mode)
         if mode == 'delete':
             for delivery_round in rounds:
                 if delivery_round.state != 'cancelled':

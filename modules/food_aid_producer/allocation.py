@@ -15,6 +15,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.food_aid.access import check_rule
 from trytond.modules.food_aid.period import check_period
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
@@ -275,6 +276,8 @@ class Allocation(Workflow, ModelSQL, ModelView):
             cls, mode, allocations, values=None, external=False):
         super().check_modification(
             mode, allocations, values=values, external=external)
+        if external and mode in {'write', 'delete'}:
+            check_rule(cls, allocations, mode)
         if mode == 'delete':
             for allocation in allocations:
                 if allocation.state not in {'draft', 'cancelled'}:

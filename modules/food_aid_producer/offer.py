@@ -14,6 +14,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.food_aid.access import check_rule
 from trytond.modules.food_aid.period import check_period
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool
@@ -256,6 +257,8 @@ class Offer(Workflow, ModelSQL, ModelView):
     def check_modification(cls, mode, offers, values=None, external=False):
         super().check_modification(
             mode, offers, values=values, external=external)
+        if external and mode in {'write', 'delete'}:
+            check_rule(cls, offers, mode)
         if mode == 'delete':
             for offer in offers:
                 if offer.state != 'draft':
