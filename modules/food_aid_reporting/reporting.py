@@ -1,11 +1,10 @@
 # This file is part of the food-aid platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-from collections import defaultdict
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sql import Expression, Literal, Null
+from sql import Expression, Literal, Null, Union
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case, Coalesce, NullIf
 from sql.functions import DateTrunc, Round
@@ -492,6 +491,7 @@ class FamilyReporting(
 
     food_family = fields.Selection(
         FOOD_FAMILIES, "Food Family", sort=False, readonly=True)
+    food_family_string = food_family.translated('food_family')
 
     @classmethod
     def __setup__(cls):
@@ -656,9 +656,9 @@ class MMPTReporting(SaleSourceMixin, PeriodMixin, Abstract, ModelView):
         template = tables['template']
         line = tables['line']
         labelled = labelled_templates_query()
-        origin = product_origin_query(
-            context.get('company'), context.get('from_date'),
-            context.get('to_date'))
+        # what was bought locally stays local when sold in a later period:
+        # the origin of the products is that of all their purchases
+        origin = product_origin_query(context.get('company'))
         from_item = (from_item
             .join(labelled, 'LEFT',
                 condition=labelled.template == template.id)
@@ -713,28 +713,36 @@ class MMPTReporting(SaleSourceMixin, PeriodMixin, Abstract, ModelView):
     @classmethod
     def get_persons(cls, records, name):
         pool = Pool()
-        Count = pool.get('food_aid.beneficiary.count')
+        BeneficiaryCount = pool.get('food_aid.beneficiary.count')
+        count = BeneficiaryCount.__table__()
+        cursor = Transaction().connection.cursor()
         delta = cls._period_delta()
-        counts = defaultdict(list)
         organisations = {r.organisation.id for r in records if r.organisation}
-        dates = [r.date for r in records if r.date]
+        dates = sorted({r.date for r in records if r.date})
+        persons = {}
         if organisations and dates:
-            for count in Count.search([
-                        ('party', 'in', list(organisations)),
-                        ('date_start', '<', max(dates) + delta),
-                        ('date_end', '>=', min(dates)),
-                        ]):
-                counts[count.party.id].append(count)
-        result = {}
-        for record in records:
-            persons = 0
-            if record.organisation and record.date:
-                end = record.date + delta
-                for count in counts[record.organisation.id]:
-                    if count.date_start < end and count.date_end >= record.date:
-                        persons += count.persons or 0
-            result[record.id] = persons
-        return result
+            # one aggregate per period, in a single query: the persons of
+            # the counts that overlap the period
+            queries = [
+                count.select(
+                    count.party, Literal(index).as_('period'),
+                    Sum(Coalesce(count.persons, 0)).as_('persons'),
+                    where=fields.SQL_OPERATORS['in'](
+                        count.party, list(organisations))
+                    & (count.date_start < date + delta)
+                    & (count.date_end >= date),
+                    group_by=[count.party])
+                for index, date in enumerate(dates)]
+            query = queries[0]
+            for other in queries[1:]:
+                query = Union(query, other, all_=True)
+            cursor.execute(*query)
+            for party, index, total in cursor:
+                persons[party, dates[index]] = int(total or 0)
+        return {
+            r.id: persons.get(
+                (r.organisation.id if r.organisation else None, r.date), 0)
+            for r in records}
 
     def get_rec_name(self, name):
         return self.organisation.rec_name if self.organisation else ''

@@ -422,6 +422,29 @@ class FoodAidReportingTestCase(CompanyTestMixin, ModuleTestCase):
                 self.assertEqual(row.local_kg, 14)
 
     @with_transaction()
+    def test_mmpt_local_bought_earlier(self):
+        "Produce bought locally in March stays local when sold in April"
+        pool = Pool()
+        MMPT = pool.get('food_aid.reporting.mmpt')
+        company = create_company()
+        with set_company(company):
+            s = Scenario(company)
+            # 30 of the 40 kg of carrots bought in March are local
+            s.sale(s.restos, s.food_aid, APRIL.replace(day=20), [
+                    (s.carrots, 20, 'kg', '1.00', None)])
+            fields = ['date', 'organisation', 'quantity_kg', 'local_kg']
+            with year_context(company):
+                year = [r for r in MMPT.search([]) if r.date == APRIL]
+                self.assertRows(year, fields, [
+                        (APRIL, s.restos.id, 24, 15),
+                        ])
+            with year_context(company, from_date=APRIL,
+                    to_date=dt.date(YEAR, 4, 30)):
+                self.assertRows(MMPT.search([]), fields, [
+                        (APRIL, s.restos.id, 24, 15),
+                        ])
+
+    @with_transaction()
     def test_egalim_report(self):
         "EGalim shares of the canteen's purchases in the year"
         pool = Pool()
