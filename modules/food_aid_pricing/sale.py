@@ -1,20 +1,16 @@
 # This file is part of the food-aid platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-import copy
-import os
 from collections import defaultdict, namedtuple
 from decimal import Decimal
-
-from lxml import etree
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.food_aid.report import DocumentMixin
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id
-from trytond.tools import file_open
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import PriceOverrideError
@@ -617,62 +613,13 @@ class SaleLineFee(ModelSQL, ModelView):
         return f'{self.fee.rec_name} @ {self.line.rec_name}'
 
 
-def insert_price_breakdown(content, section):
-    """Return the flat ODT template of the sale with the office:text content
-    of section inserted after the totals of each sale, and section's
-    automatic styles added; content unchanged when it has no totals"""
-    namespaces = {
-        'office': 'urn:oasis:names:tc:opendocument:xmlns:office:1.0',
-        'table': 'urn:oasis:names:tc:opendocument:xmlns:table:1.0',
-        'text': 'urn:oasis:names:tc:opendocument:xmlns:text:1.0',
-        }
-    parser = etree.XMLParser(remove_blank_text=False, huge_tree=True)
-    template = etree.fromstring(content, parser)
-    totals = None
-    for table in template.iterfind('.//office:text//table:table', namespaces):
-        if 'sale.total_amount' in ''.join(table.itertext()):
-            totals = table
-            break
-    if totals is None:
-        return content
-    fragment = etree.fromstring(section, parser)
-    styles = template.find('office:automatic-styles', namespaces)
-    for style in fragment.iterfind('office:automatic-styles/*', namespaces):
-        styles.append(copy.deepcopy(style))
-    body = fragment.find('office:body/office:text', namespaces)
-    skipped = {
-        etree.QName(namespaces['office'], 'forms'),
-        etree.QName(namespaces['text'], 'sequence-decls'),
-        }
-    anchor = totals
-    for element in body:
-        if etree.QName(element) in skipped:
-            continue
-        element = copy.deepcopy(element)
-        anchor.addnext(element)
-        anchor = element
-    return etree.tostring(template, xml_declaration=True, encoding='UTF-8')
-
-
-class SaleReport(metaclass=PoolMeta):
+class SaleReport(DocumentMixin, metaclass=PoolMeta):
     __name__ = 'sale.sale'
 
     @classmethod
     def get_context(cls, records, header, data):
         context = super().get_context(records, header, data)
         context['price_breakdown'] = lambda sale: sale.price_breakdown()
+        # the modules that split the price between payers fill it
+        context.setdefault('payer_split', None)
         return context
-
-    @classmethod
-    def render(cls, report, report_context):
-        # Tryton's template stays the base: the breakdown section is added
-        # after its totals, unless an administrator uploaded a template
-        if (report.report == 'sale/sale.fodt' and not report.is_custom
-                and report.get_template_cached() is None):
-            path = os.path.join(
-                'food_aid_pricing', 'sale_price_breakdown.fodt')
-            with file_open(path, mode='rb') as fp:
-                section = fp.read()
-            report.report_content = insert_price_breakdown(
-                report.report_content, section)
-        return super().render(report, report_context)

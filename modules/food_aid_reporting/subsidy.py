@@ -8,6 +8,7 @@ from sql.aggregate import Count, Sum
 from sql.conditionals import Coalesce
 from sql.functions import Round
 
+from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.food_aid.report import DocumentMixin
@@ -161,6 +162,7 @@ class GrantReport(DocumentMixin, Report):
     @classmethod
     def get_context(cls, records, header, data):
         pool = Pool()
+        Grant = pool.get('food_aid.grant')
         GrantLine = pool.get('food_aid.grant.line')
         Reporting = pool.get('food_aid.reporting.grant')
         context = super().get_context(records, header, data)
@@ -192,4 +194,89 @@ class GrantReport(DocumentMixin, Report):
         context['grant_lines'] = lines
         context['months'] = months
         context['indicators'] = indicators
+        context['envelope_figures'] = {
+            g.id: [
+                (gettext('food_aid_reporting.msg_grant_envelope'),
+                    g.envelope or 0),
+                (gettext('food_aid_reporting.msg_grant_used'),
+                    indicators[g.id]['consumed']),
+                (gettext('food_aid_reporting.msg_grant_remaining'),
+                    (g.envelope or 0) - indicators[g.id]['consumed']),
+                ]
+            for g in records}
+        programs = dict(Grant.fields_get(['program'])['program']['selection'])
+        context['grant_objectives'] = {
+            g.id: gettext('food_aid_reporting.msg_grant_objectives',
+                program=programs.get(g.program, ''),
+                funder=g.funder.rec_name)
+            for g in records}
+        context['grant_figures'] = cls.grant_figures(records, lines)
         return context
+
+    @classmethod
+    def grant_figures(cls, grants, lines):
+        """Return per grant the quantitative indicators of the cerfa 15059:
+        kilograms, persons helped, shares of fruit and vegetables, of
+        labelled, organic and local products, as (label, text) pairs"""
+        pool = Pool()
+        MMPT = pool.get('food_aid.reporting.mmpt')
+        Uom = pool.get('product.uom')
+        Lang = pool.get('ir.lang')
+        ModelData = pool.get('ir.model.data')
+        lang = Lang.get()
+        kilogram = Uom(ModelData.get_id('product', 'uom_kilogram'))
+
+        def share(part, total):
+            value = (part / total * 100) if total else 0
+            return lang.format('%.1f', value) + '\u00a0%'
+
+        figures = {}
+        for grant in grants:
+            grant_lines = lines[grant.id]
+            customers = {l.customer.id for l in grant_lines if l.customer}
+            with Transaction().set_context(
+                    company=grant.company.id, from_date=grant.date_start,
+                    to_date=grant.date_end, period='year', channel=None):
+                rows = [
+                    r for r in MMPT.search([])
+                    if r.organisation and r.organisation.id in customers]
+            kg = sum(r.quantity_kg or 0 for r in rows)
+            persons = {}
+            for row in rows:
+                persons[row.organisation.id] = max(
+                    persons.get(row.organisation.id, 0), row.persons or 0)
+            # the households helped directly count for one each
+            households = customers - set(persons)
+            # the shares of the products the grant paid for, in kilograms
+            total = fruit_vegetable = labelled = organic = 0
+            for line in grant_lines:
+                if (not line.unit or not line.product
+                        or line.unit.category != kilogram.category):
+                    continue
+                quantity = Uom.compute_qty(
+                    line.unit, line.quantity or 0, kilogram, round=False)
+                template = line.product.template
+                total += quantity
+                if template.food_family == 'FRUITS_ET_LEGUMES':
+                    fruit_vegetable += quantity
+                if template.quality_labels:
+                    labelled += quantity
+                if any(l.organic for l in template.quality_labels):
+                    organic += quantity
+            figures[grant.id] = [
+                (gettext('food_aid_reporting.msg_grant_figure_kg'),
+                    lang.format('%.1f', total, grouping=True)),
+                (gettext('food_aid_reporting.msg_grant_figure_persons'),
+                    lang.format(
+                        '%d', sum(persons.values()) + len(households),
+                        grouping=True)),
+                (gettext('food_aid_reporting.msg_grant_figure_fv'),
+                    share(fruit_vegetable, total)),
+                (gettext('food_aid_reporting.msg_grant_figure_labelled'),
+                    share(labelled, total)),
+                (gettext('food_aid_reporting.msg_grant_figure_organic'),
+                    share(organic, total)),
+                (gettext('food_aid_reporting.msg_grant_figure_local'),
+                    share(sum(r.local_kg or 0 for r in rows), kg)),
+                ]
+        return figures

@@ -2,7 +2,12 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 "Helpers shared by the tests of the project's modules"
+import io
+import zipfile
+
 import polib
+import pypdf
+from lxml import etree
 
 from trytond.pool import Pool
 
@@ -31,3 +36,22 @@ def untranslated(module, po_path):
     return [
         e for e in translatable_entries(module)
         if (e.msgctxt, e.msgid) not in translated]
+
+
+def document_text(extension, content):
+    """Return the text of a printed document: the text of each page of a
+    PDF, the text of the content of an OpenDocument otherwise"""
+    if extension == 'pdf':
+        reader = pypdf.PdfReader(io.BytesIO(content))
+        return '\n'.join(page.extract_text() for page in reader.pages)
+    with zipfile.ZipFile(io.BytesIO(content)) as document:
+        xml = document.read('content.xml')
+        styles = document.read('styles.xml')
+    text = []
+    for part in [styles, xml]:
+        root = etree.fromstring(part)
+        for paragraph in root.iter(
+                '{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p',
+                '{urn:oasis:names:tc:opendocument:xmlns:text:1.0}h'):
+            text.append(''.join(paragraph.itertext()))
+    return '\n'.join(text)

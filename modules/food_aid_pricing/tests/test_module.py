@@ -9,7 +9,6 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.food_aid.tests.tools import untranslated
-from trytond.modules.food_aid_pricing.sale import insert_price_breakdown
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.tools import file_open
@@ -345,21 +344,25 @@ class FoodAidPricingTestCase(CompanyTestMixin, ModuleTestCase):
                 {'name': "Tranche 1", 'household_share': D('0.3')}])
         self.assertEqual(tier.household_share, D('0.3'))
 
-    def test_insert_price_breakdown(self):
-        "The breakdown section follows the totals of Tryton's sale report"
-        directory = os.path.dirname(__file__)
-        with file_open('sale/sale.fodt', mode='rb') as fp:
-            content = fp.read()
-        with open(os.path.join(directory, '..', 'sale_price_breakdown.fodt'),
-                'rb') as fp:
-            section = fp.read()
-        result = insert_price_breakdown(content, section).decode('utf-8')
+    def test_sale_template(self):
+        "The printed sale is Tryton's with the breakdown after its totals"
+        with file_open('food_aid_pricing/sale.fodt', mode='rb') as fp:
+            result = fp.read().decode('utf-8')
         totals = result.index('sale.total_amount')
         breakdown = result.index('price_breakdown(sale)')
+        payers = result.index('payer_split(sale)')
         comments = result.index('comment in')
         self.assertLess(totals, breakdown)
-        self.assertLess(breakdown, comments)
+        self.assertLess(breakdown, payers)
+        self.assertLess(payers, comments)
         self.assertIn('style:name="FoodAidBreakdown"', result)
-        # a template without totals is left as it is
-        self.assertEqual(
-            insert_price_breakdown(section, section), section)
+        self.assertIn('document_company', result)
+
+    @with_transaction()
+    def test_sale_report_action(self):
+        "The sale prints our template, as PDF"
+        pool = Pool()
+        ActionReport = pool.get('ir.action.report')
+        action, = ActionReport.search([('report_name', '=', 'sale.sale')])
+        self.assertEqual(action.report, 'food_aid_pricing/sale.fodt')
+        self.assertEqual(action.extension, 'pdf')

@@ -1,0 +1,116 @@
+# This file is part of the food-aid platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+import shlex
+import shutil
+
+from trytond.config import config
+from trytond.i18n import gettext
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+DEFAULT_CONVERTER = 'soffice'
+
+
+def converter_available():
+    "Tell if the program that converts the reports to PDF is installed"
+    command = config.get('report', 'convert_command', default=None)
+    program = shlex.split(command)[0] if command else DEFAULT_CONVERTER
+    return shutil.which(program) is not None
+
+
+class DocumentMixin:
+    """The common part of the platform's documents
+
+    The context has the company of the document for the header and footer
+    shared by every template, and the documents print as PDF when
+    LibreOffice is installed and stay in their template's format otherwise.
+    """
+    __slots__ = ()
+
+    @classmethod
+    def _document_company(cls, records):
+        pool = Pool()
+        Company = pool.get('company.company')
+        for record in records or []:
+            company = getattr(record, 'company', None)
+            if company:
+                return company
+        company_id = Transaction().context.get('company')
+        if company_id is not None and company_id >= 0:
+            return Company(company_id)
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = super().get_context(records, header, data)
+        company = context.get('company') or cls._document_company(records)
+        context['company'] = company
+        context['document_company'] = document_company(company)
+        address = postal_address(company.party) if company else None
+        context['document_city'] = address.city if address else ''
+        with Transaction().set_context(
+                company=company.id if company else None):
+            context['document_date'] = Date.today()
+        context['format_year'] = format_year
+        return context
+
+    @classmethod
+    def convert(cls, report, data, *args, **kwargs):
+        output_format = report.extension or report.template_extension
+        if (output_format != report.template_extension
+                and output_format == 'pdf'
+                and not converter_available()):
+            return report.template_extension, data
+        return super().convert(report, data, *args, **kwargs)
+
+
+def format_year(value):
+    "A year is not a grouped number: 2025, never 2 025"
+    return str(getattr(value, 'year', value))
+
+
+def postal_address(party):
+    "The first address of the party that has something to print"
+    for address in party.addresses:
+        if address.full_address.strip():
+            return address
+    return party.address_get()
+
+
+def document_company(company):
+    "The lines of the company block printed at the top of every document"
+    if not company:
+        return {'name': '', 'lines': [], 'footer': []}
+    party = company.party
+    address = postal_address(party)
+    lines = []
+    if address:
+        lines.append(' – '.join(
+                l for l in address.full_address.splitlines() if l.strip()))
+    identifiers = []
+    if address and address.siret:
+        identifiers.append(gettext(
+                'food_aid.msg_document_siret', siret=address.siret.code))
+    elif party.siren:
+        identifiers.append(gettext(
+                'food_aid.msg_document_siren', siren=party.siren.code))
+    if getattr(party, 'habilitation_reference', None):
+        identifiers.append(gettext(
+                'food_aid.msg_document_habilitation',
+                reference=party.habilitation_reference))
+    if identifiers:
+        lines.append(' – '.join(identifiers))
+    footer = []
+    if party.phone:
+        footer.append(gettext(
+                'food_aid.msg_document_contact', phone=party.phone))
+    if party.email:
+        footer.append(party.email)
+    return {
+        'name': party.name,
+        'lines': lines,
+        'footer': ' – '.join(footer),
+        'page': gettext('food_aid.msg_document_page'),
+        }
