@@ -55,3 +55,9 @@ def document_text(extension, content):
                 '{urn:oasis:names:tc:opendocument:xmlns:text:1.0}h'):
             text.append(''.join(paragraph.itertext()))
     return '\n'.join(text)
+
+
+def document_format():
+    "The format the documents print in: PDF when LibreOffice is installed"
+    from trytond.modules.food_aid.report import converter_available
+    return 'pdf' if converter_available() else 'odt'

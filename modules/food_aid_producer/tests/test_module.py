@@ -13,7 +13,7 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
-from trytond.modules.food_aid.tests.tools import untranslated
+from trytond.modules.food_aid.tests.tools import document_format, untranslated
 from trytond.modules.food_aid_producer.allocation import Supply, allocate
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -605,7 +605,8 @@ class FoodAidProducerTestCase(CompanyTestMixin, ModuleTestCase):
                 extension, content, _, name = self._print_statement(
                     company, producer)
                 self.assertEqual(
-                    (extension, name), ('odt', 'Producer Statement'))
+                    (extension, name),
+                    (document_format(), 'Producer Statement'))
                 self.assertEqual(Offer.search([]), [offer])
                 self.assertEqual(Allocation.search([]), [allocation])
                 with self.assertRaises(AccessError):
@@ -655,7 +656,8 @@ class FoodAidProducerTestCase(CompanyTestMixin, ModuleTestCase):
                     [{'id': allocation.id, 'strategy': 'priority',
                             'state': 'computed'}])
                 self.assertEqual(
-                    self._print_statement(company, producer)[0], 'odt')
+                    self._print_statement(company, producer)[0],
+                    document_format())
 
     @with_transaction()
     def test_demand_of_sale_without_moves(self):

@@ -13,7 +13,7 @@ from unittest.mock import patch
 from trytond import backend
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
-from trytond.modules.food_aid.tests.tools import untranslated
+from trytond.modules.food_aid.tests.tools import document_format, untranslated
 from trytond.modules.food_aid_reporting.exceptions import MaCantineExportError
 from trytond.modules.food_aid_reporting.export import (
     MA_CANTINE_COLUMNS, ma_cantine_csv, ma_cantine_rows)
@@ -589,7 +589,7 @@ class FoodAidReportingTestCase(CompanyTestMixin, ModuleTestCase):
                     [s.carrots, s.lentils, s.salad])
                 oext, content, _, _ = Activity.execute([], {
                         'company': company.id, 'month': MARCH})
-                self.assertEqual(oext, 'odt')
+                self.assertEqual(oext, document_format())
                 self.assertTrue(content)
 
                 statement, = Egalim.search([])
@@ -602,7 +602,7 @@ class FoodAidReportingTestCase(CompanyTestMixin, ModuleTestCase):
                     [statement.id], {
                         'model': 'food_aid.reporting.egalim',
                         'id': statement.id, 'ids': [statement.id]})
-                self.assertEqual(oext, 'odt')
+                self.assertEqual(oext, document_format())
                 self.assertTrue(content)
 
 
@@ -829,7 +829,7 @@ class FoodAidReportingOptionalTestCase(CompanyTestMixin, ModuleTestCase):
             ids = [g.id for g in grants]
             oext, content, _, _ = Report.execute(ids, {
                     'model': 'food_aid.grant', 'id': ids[0], 'ids': ids})
-            self.assertEqual(oext, 'odt')
+            self.assertEqual(oext, document_format())
             self.assertTrue(content)
 
     @with_transaction()
