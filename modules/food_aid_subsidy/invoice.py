@@ -7,7 +7,7 @@ from decimal import Decimal
 from sql import Null
 
 from trytond.i18n import gettext
-from trytond.model import ModelView, Workflow, fields
+from trytond.model import ModelView, Workflow, dualmethod, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -77,7 +77,8 @@ class Invoice(metaclass=PoolMeta):
         """Compute on the invoiced quantities the subsidies of the lines that
         come from subsidised sale lines, take them from the reservations and
         add one line per grant and set of taxes on its clearing account;
-        remaining is what each grant has left, once locked"""
+        remaining is what each grant has left, once locked.  The caller
+        updates the taxes and then sets those the subsidies bear."""
         pool = Pool()
         Grant = pool.get('food_aid.grant')
         GrantLine = pool.get('food_aid.grant.line')
@@ -193,8 +194,13 @@ class Invoice(metaclass=PoolMeta):
             InvoiceLine.set_grant_analytic(
                 [(g.invoice_line, g.grant) for g in to_create])
             InvoiceLine.save(cls.get_subsidy_lines(to_create, capped=capped))
-        cls.update_taxes([i for i in invoices if i.state == 'draft'])
-        cls.set_subsidy_taxes(invoices)
+
+    @dualmethod
+    def update_taxes(cls, invoices, exception=False):
+        # the sale's invoices get their taxes once, with the subsidy lines
+        if Transaction().context.get('_food_aid_subsidy_taxes_later'):
+            return
+        super().update_taxes(invoices, exception=exception)
 
     @classmethod
     def check_invoice_monthly_caps(cls, capped):

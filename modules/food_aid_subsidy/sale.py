@@ -290,13 +290,17 @@ class Sale(metaclass=PoolMeta):
             # locked once, before the invoices are built
             remaining = Grant.lock_envelopes({r.grant for r in reservations})
         before = {i.id for s in sales for i in s.invoices}
-        super()._process_invoice(sales)
-        invoices = {
-            i for s in cls.browse([s.id for s in sales]) for i in s.invoices
-            if i.id not in before and i.state == 'draft'}
-        if invoices:
-            Invoice.apply_subsidies(
-                Invoice.browse(list(invoices)), remaining=remaining)
+        with Transaction().set_context(_food_aid_subsidy_taxes_later=True):
+            super()._process_invoice(sales)
+        drafts = Invoice.browse(list({
+                    i for s in cls.browse([s.id for s in sales])
+                    for i in s.invoices if i.state == 'draft'}))
+        created = [i for i in drafts if i.id not in before]
+        if created:
+            Invoice.apply_subsidies(created, remaining=remaining)
+        # once, with the subsidy lines
+        Invoice.update_taxes(drafts)
+        Invoice.set_subsidy_taxes(created)
 
 
 class SaleLine(metaclass=PoolMeta):
