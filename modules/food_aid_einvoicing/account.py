@@ -90,6 +90,12 @@ class InvoiceChorus(metaclass=PoolMeta):
     message = fields.Text("Message", readonly=True)
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # confined to the companies and rights of its invoice
+        cls.__access__.add('invoice')
+
+    @classmethod
     def default_syntax(cls):
         # the Cross Industry Invoice is the syntax Chorus Pro reads from us
         return super().default_syntax() or 'edocument.uncefact.invoice'
