@@ -4,7 +4,7 @@
 import shlex
 import shutil
 
-from trytond.config import config
+import trytond.config as config
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction
