@@ -93,11 +93,12 @@ def setup_company(today):
 
     party = Party(name="Jardin de Cocagne de Charente")
     party.lang = french
-    address = party.addresses.new()
-    address.street = "12 route des Maraîchers"
-    address.postal_code = '16000'
-    address.city = "Angoulême"
-    address.country = france
+    address(party, "12 route des Maraîchers", '16000', "Angoulême", france,
+        phone='05 45 92 18 40')
+    party.contact_mechanisms.new(
+        type='email', value='contact@jardin-cocagne-charente.example')
+    # the platform's own food-aid habilitation (regional, by the prefect)
+    party.habilitation_reference = f'HAB-NA-{today.year - 1}-016'
     identifier = party.identifiers.new()
     identifier.type = 'fr_siren'
     identifier.code = siren(48273519)
@@ -105,6 +106,11 @@ def setup_company(today):
     party.organic_certificate = 'FR-BIO-01/2016/0412'
     party.organic_certificate_expiry = today.replace(month=12, day=31)
     party.distance_km = 0
+    party.save()
+    # the SIRET of the establishment, printed in the documents' header
+    party.identifiers.new(
+        type='fr_siret', code=siret(party.identifiers[0].code, 12),
+        address=party.addresses[0])
     party.save()
 
     company_config = Wizard('company.company.config')
@@ -203,8 +209,20 @@ def setup_users(company, password):
         user.save()
 
 
-def address(party, street, postal_code, city, country):
-    record = party.addresses.new()
+def address(party, street, postal_code, city, country, phone=None):
+    "Fill the party's address (the empty one a new party has) and phone"
+    if party.addresses and not party.addresses[0].city:
+        record = party.addresses[0]
+    else:
+        record = party.addresses.new()
+    if phone is None:
+        # a French landline of the department (05 for Nouvelle-Aquitaine)
+        number = sum(ord(c) for c in party.name) * 7919 % 100000000
+        phone = '05 ' + ' '.join(
+            f'{number // 10 ** (2 * i) % 100:02d}' for i in (3, 2, 1, 0))
+    if phone and not any(
+            m.type == 'phone' for m in party.contact_mechanisms):
+        party.contact_mechanisms.new(type='phone', value=phone)
     record.street = street
     record.postal_code = postal_code
     record.city = city
@@ -230,6 +248,16 @@ NETWORKS = [
     "Les Restaurants du Cœur", "Secours populaire français",
     "Croix-Rouge française", "Fédération française des banques alimentaires",
     "ANDES - Réseau des épiceries solidaires", "Secours catholique",
+    ]
+
+# the national offices of the networks
+NETWORK_OFFICES = [
+    ("4 cité d'Antin", '75009', "Paris"),
+    ("9-11 rue Froissart", '75003', "Paris"),
+    ("98 rue Didot", '75014', "Paris"),
+    ("15 avenue Carnot", '91300', "Massy"),
+    ("4 boulevard de la Villette", '75019', "Paris"),
+    ("106 rue du Bac", '75007', "Paris"),
     ]
 
 ORGANISATIONS = [
@@ -338,7 +366,11 @@ def load_parties(demo):
     demo.producers = producers
 
     step(f"{len(ORGANISATIONS)} food-aid organisations and their networks")
-    networks = [Party(name=name, lang=french) for name in NETWORKS]
+    networks = []
+    for name, (street, postal_code, city) in zip(NETWORKS, NETWORK_OFFICES):
+        party = Party(name=name, lang=french)
+        address(party, street, postal_code, city, france)
+        networks.append(party)
     Party.save(networks)
     organisations = []
     for index, (name, network, city, postal_code, level, expiry,
@@ -392,7 +424,8 @@ def load_parties(demo):
     for name, city, postal_code in HOUSEHOLDS:
         party = Party(name=name, lang=french)
         party.food_aid_channel = demo.channels['basket']
-        address(party, "", postal_code, city, france)
+        address(party, f"{len(households) + 3} rue des Jardins", postal_code,
+            city, france, phone=f'06 12 34 {len(households) + 10:02d} 78')
         households.append(party)
     Party.save(households)
 
@@ -530,11 +563,16 @@ def main():
     options = parser.parse_args()
 
     proteus_config.set_trytond(options.database, config_file=options.config)
-    today = dt.date.today()
+    load(options.password)
+
+
+def load(password, today=None):
+    "Load the demo data in the database of proteus' configuration"
+    today = today or dt.date.today()
     demo = types.SimpleNamespace(today=today)
     demo.company, demo.france, demo.french = setup_company(today)
     demo.accounts = setup_accounting(demo.company, today)
-    setup_users(demo.company, options.password)
+    setup_users(demo.company, password)
     Location = Model.get('stock.location')
     demo.warehouse, = Location.find([('type', '=', 'warehouse')], limit=1)
     load_parties(demo)
@@ -549,6 +587,7 @@ def main():
         step(f"demo data of {module}")
         loader.load(demo)
     print("    done", flush=True)
+    return demo
 
 
 if __name__ == '__main__':

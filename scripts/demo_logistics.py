@@ -99,7 +99,7 @@ def setup_vehicles(demo):
 
 
 def load_receptions(demo):
-    "Receive the purchases of the week, one producer a day, weighed"
+    "Receive the purchases of the week's allocation, weighed"
     Purchase = Model.get('purchase.purchase')
     ShipmentIn = Model.get('stock.shipment.in')
     Move = Model.get('stock.move')
@@ -111,9 +111,10 @@ def load_receptions(demo):
     Purchase.click(purchases, 'quote')
     Purchase.click(purchases, 'confirm')
     receptions = []
-    for index, purchase in enumerate(purchases):
+    for purchase in purchases:
         purchase.reload()
-        day = demo.today - dt.timedelta(days=min(6, len(purchases) - 1 - index))
+        # received once allocated: never before the allocation's week
+        day = demo.today
         shipment = ShipmentIn(supplier=purchase.party)
         shipment.company = demo.company
         shipment.warehouse = demo.warehouse

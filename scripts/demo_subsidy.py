@@ -31,9 +31,27 @@ def clearing_account(demo):
         f"No clearing account {' or '.join(CLEARING_CODES)} in the chart")
 
 
-def funder(name):
+FUNDER_ADDRESSES = {
+    "Préfecture de la Charente (DDETS)": (
+        "7-9 rue de la Préfecture", '16000', "Angoulême", '05 45 97 61 00'),
+    "Fondation du Crédit Mutuel": (
+        "88-90 rue Cardinet", '75017', "Paris", '01 44 01 10 10'),
+    "CAF de la Charente": (
+        "30 boulevard de Bury", '16911', "Angoulême", '05 45 94 46 00'),
+    }
+
+
+def funder(name, demo):
     Party = Model.get('party.party')
-    party = Party(name=name)
+    Country = Model.get('country.country')
+    party = Party(name=name, lang=demo.french)
+    street, postal_code, city, phone = FUNDER_ADDRESSES[name]
+    address = party.addresses[0] if party.addresses else party.addresses.new()
+    address.street = street
+    address.postal_code = postal_code
+    address.city = city
+    address.country = Country(demo.france.id)
+    party.contact_mechanisms.new(type='phone', value=phone)
     party.save()
     return party
 
@@ -49,7 +67,7 @@ def load_grants(demo, account):
 
     mmpt = Grant(
         reference=f'MMPT-16-{demo.today.year}',
-        funder=funder("Préfecture de la Charente (DDETS)"),
+        funder=funder("Préfecture de la Charente (DDETS)", demo),
         program='mmpt_local', amount=Decimal('5000.00'),
         date_start=start, date_end=end, priority=10,
         coverage='percentage', rate=Decimal('0.6'),
@@ -58,7 +76,7 @@ def load_grants(demo, account):
 
     foundation = Grant(
         reference=f'FCM-{demo.today.year}-017',
-        funder=funder("Fondation du Crédit Mutuel"),
+        funder=funder("Fondation du Crédit Mutuel", demo),
         program='foundation', amount=Decimal('1500.00'),
         date_start=start, date_end=end, priority=20,
         coverage='price_cap', price_cap=Decimal('0.80'),
@@ -67,7 +85,7 @@ def load_grants(demo, account):
 
     caf = Grant(
         reference=f'CAF-16-PS-{demo.today.year}',
-        funder=funder("CAF de la Charente"),
+        funder=funder("CAF de la Charente", demo),
         program='caf_msa', amount=Decimal('3000.00'),
         date_start=start, date_end=end, priority=10,
         coverage='tier', customer_monthly_cap=Decimal('60.00'),

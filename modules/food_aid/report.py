@@ -74,7 +74,7 @@ def format_year(value):
 def postal_address(party):
     "The first address of the party that has something to print"
     for address in party.addresses:
-        if address.full_address.strip():
+        if address.street or address.postal_code or address.city:
             return address
     return party.address_get()
 
@@ -87,8 +87,10 @@ def document_company(company):
     address = postal_address(party)
     lines = []
     if address:
+        # the address without the party's name, printed above it
         lines.append(' – '.join(
-                l for l in address.full_address.splitlines() if l.strip()))
+                l for l in address.full_address.splitlines()
+                if l.strip() and l.strip() != party.full_name))
     identifiers = []
     if address and address.siret:
         identifiers.append(gettext(
