@@ -131,6 +131,27 @@ def parse_cross_industry_invoice(data):
     return document
 
 
+def received_quantity(purchase_line):
+    """The quantity weighed at reception for the purchase line, less what went
+    back to the producer, whatever the invoice method of the purchase"""
+    pool = Pool()
+    Uom = pool.get('product.uom')
+    if purchase_line.product.type == 'service':
+        return purchase_line.quantity
+    quantity = 0
+    for move in purchase_line.moves:
+        if move.state != 'done':
+            continue
+        moved = Uom.compute_qty(move.unit, move.quantity, purchase_line.unit)
+        if (move.from_location.type == 'supplier'
+                and move.to_location.type != 'supplier'):
+            quantity += moved
+        elif (move.to_location.type == 'supplier'
+                and move.from_location.type != 'supplier'):
+            quantity -= moved
+    return quantity
+
+
 class Incoming(metaclass=PoolMeta):
     __name__ = 'document.incoming'
 
@@ -293,9 +314,9 @@ class Incoming(metaclass=PoolMeta):
                 for l in purchase_line.invoice_lines
                 if l not in draft_lines
                 and (not l.invoice or l.invoice.state != 'cancelled'))
-            weighed = unit.round(
-                purchase_line._get_invoice_line_quantity() - invoiced
-                - used[purchase_line])
+            weighed = unit.round(max(
+                    received_quantity(purchase_line) - invoiced
+                    - used[purchase_line], 0))
             used[purchase_line] += weighed
             if draft_lines:
                 # the e-invoice takes the place of the draft lines that the
