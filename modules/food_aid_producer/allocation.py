@@ -353,8 +353,8 @@ class Allocation(Workflow, ModelSQL, ModelView):
                         date=o.date_start, unit_price=o.unit_price)
                     for o in product_offers.values()],
                 strategy=self.strategy, rounding=product.default_uom.rounding,
-                minimum=product.producer_minimum_quantity,
-                multiple=product.producer_packing_multiple)
+                minimum=product.template.producer_minimum_quantity,
+                multiple=product.template.producer_packing_multiple)
             allocated = 0
             for offer_id, quantity in sorted(quantities.items()):
                 if not quantity:

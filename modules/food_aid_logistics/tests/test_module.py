@@ -12,7 +12,8 @@ from trytond.modules.company.tests import (
 from trytond.modules.food_aid.tests.tools import untranslated
 from trytond.modules.food_aid_logistics.donation import french_amount
 from trytond.modules.food_aid_logistics.exceptions import (
-    DonationError, LotValidationError, VehicleValidationError)
+    CategoryValidationError, DonationError, LotRecalledError,
+    LotValidationError, ReceptionError, RecallError, VehicleValidationError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -134,6 +135,119 @@ class FoodAidLogisticsTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertTrue(expired.is_expired(today))
         self.assertFalse(late.is_expired(today))
         self.assertEqual(early.expiry_date, today + dt.timedelta(2))
+
+    def _incoming_move(self, company, product, quantity):
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        supplier, = Location.search([('code', '=', 'SUP')])
+        storage, = Location.search([('code', '=', 'STO')])
+        move = Move(
+            product=product, unit=product.default_uom, quantity=quantity,
+            from_location=supplier, to_location=storage,
+            unit_price=Decimal('1.3000'), currency=company.currency,
+            effective_date=TODAY, company=company)
+        move.save()
+        return move
+
+    @with_transaction()
+    def test_refuse_bad_input(self):
+        "A line is refused once, with a reason, before it is received"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company), \
+                Transaction().set_context(_skip_warnings=True):
+            product = self._product()
+            move = self._incoming_move(company, product, 12)
+            with self.assertRaisesRegex(ReceptionError, 'reason'):
+                Move.refuse([move])
+            self.assertFalse(move.refused)
+            move.refusal_reason = 'quality'
+            move.save()
+            Move.refuse([move])
+            self.assertTrue(move.refused)
+            with self.assertRaisesRegex(ReceptionError, 'no longer'):
+                Move.refuse([move])
+            received = self._incoming_move(company, product, 5)
+            received.refusal_reason = 'quality'
+            received.save()
+            Move.do([received])
+            with self.assertRaisesRegex(ReceptionError, 'no longer'):
+                Move.refuse([received])
+            self.assertFalse(received.refused)
+            self.assertEqual(received.state, 'done')
+
+    @with_transaction()
+    def test_reception_tolerance_range(self):
+        "A reception tolerance is between 0 and 100 %"
+        pool = Pool()
+        Category = pool.get('product.category')
+        for tolerance in [-0.01, 1.01, 10]:
+            category = Category(name="Frais", reception_tolerance=tolerance)
+            with self.assertRaisesRegex(
+                    CategoryValidationError, 'between 0 % and 100 %'):
+                category.save()
+        for tolerance in [0, 0.1, 1, None]:
+            category = Category(name="Frais", reception_tolerance=tolerance)
+            category.save()
+
+    @with_transaction()
+    def test_recall_blocks_lot(self):
+        "A recalled lot is not shipped, repacked nor recalled twice"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        Recall = pool.get('food_aid.recall')
+        company = create_company()
+        with set_company(company), \
+                Transaction().set_context(_skip_warnings=True):
+            product = self._product()
+            lot = Lot(number='L1', product=product)
+            lot.save()
+            move = self._incoming_move(company, product, 10)
+            move.lot = lot
+            move.save()
+            Move.do([move])
+            recall = Recall(lot=lot, reason="Listeria")
+            recall.save()
+            with self.assertRaisesRegex(RecallError, 'already recalled'):
+                Recall(lot=lot, reason="Encore").save()
+            storage, = Location.search([('code', '=', 'STO')])
+            for code in ['CUS', 'PROD']:
+                to_location, = Location.search([('code', '=', code)])
+                out = Move(
+                    product=product, unit=product.default_uom, quantity=2,
+                    lot=lot, from_location=storage, to_location=to_location,
+                    company=company)
+                if out.on_change_with_unit_price_required():
+                    out.unit_price = Decimal('2.4000')
+                    out.currency = company.currency
+                out.save()
+                with self.assertRaisesRegex(LotRecalledError, 'recalled'):
+                    Move.assign([out])
+                with self.assertRaisesRegex(LotRecalledError, 'recalled'):
+                    Move.do([out])
+                self.assertEqual(out.state, 'draft')
+            # FEFO never picks the recalled lot
+            picker = Move(product=product, planned_date=TODAY)
+            ordered = picker.sort_quantities(
+                [((storage.id, product.id, lot.id), 10.)], [storage],
+                ('product', 'lot'))
+            self.assertEqual(ordered, [])
+            Recall.trace([recall])
+            Recall.quarantine([recall])
+            self.assertEqual(recall.quarantined_quantity, 10)
+            with self.assertRaisesRegex(RecallError, 'destroyed or returned'):
+                Recall.close([recall])
+            recall.outcome = 'destroyed'
+            recall.save()
+            Recall.close([recall])
+            self.assertEqual(recall.state, 'closed')
+            self.assertEqual(recall.destroyed_quantity, 10)
+            with Transaction().set_context(locations=[storage.id]):
+                self.assertEqual(Lot(lot.id).quantity, 0)
 
     def _donation(self, company, **line_values):
         pool = Pool()

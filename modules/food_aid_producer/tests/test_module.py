@@ -307,7 +307,7 @@ class FoodAidProducerTestCase(CompanyTestMixin, ModuleTestCase):
                     'producer_minimum_quantity': 10,
                     'producer_packing_multiple': 5,
                     })
-            self.assertEqual(product.producer_packing_multiple, 5)
+            self.assertEqual(product.template.producer_packing_multiple, 5)
 
     @with_transaction()
     def test_offer_fair_price_default(self):
