@@ -185,3 +185,33 @@ class DocumentsTestCase(unittest.TestCase):
         self.assertLessEqual(len(headers), 1, headers)
         # each column says something of its own
         self.assertNotIn('Subvention Subvention', flat)
+
+
+class RoundSharesTestCase(unittest.TestCase):
+    "The grants' VAT adds up to what the invoice computes on their lines"
+
+    def test_round_shares(self):
+        from decimal import Decimal as D
+
+        from trytond.modules.currency.currency import Currency
+        from trytond.modules.food_aid_subsidy.report import _round_shares
+
+        class Euro:
+            rounding = D('0.01')
+
+            def round(self, amount, rounding='ROUND_HALF_EVEN'):
+                return Currency._round(amount, self.rounding, rounding)
+
+        # 83.85 € and 3.00 € at 5.5 %: 4.61175 + 0.165 = 4.77675 → 4.78
+        shares = _round_shares(Euro(), [
+                ('mmpt', D('83.85'), D('4.61175')),
+                ('foundation', D('3.00'), D('0.165'))])
+        self.assertEqual(shares, [
+                ('mmpt', D('83.85'), D('4.61')),
+                ('foundation', D('3.00'), D('0.17'))])
+        self.assertEqual(sum(t for _, _, t in shares), D('4.78'))
+        # credit notes: negative shares round the same way
+        shares = _round_shares(Euro(), [
+                ('mmpt', D('-83.85'), D('-4.61175')),
+                ('foundation', D('-3.00'), D('-0.165'))])
+        self.assertEqual(sum(t for _, _, t in shares), D('-4.78'))

@@ -2,7 +2,7 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 from collections import defaultdict, namedtuple
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from trytond.i18n import gettext
 from trytond.modules.food_aid.report import DocumentMixin
@@ -43,15 +43,36 @@ def payer_split(currency, untaxed, tax, grants):
         rows, currency)
 
 
-def _taxes(currency, taxes, amount, date):
+def _taxes(taxes, amount, date):
+    "The unrounded taxes of amount"
     pool = Pool()
     Tax = pool.get('account.tax')
     if not taxes or not amount:
         return Decimal(0)
     return sum(
-        (currency.round(t['amount'])
-            for t in Tax.compute(taxes, amount, 1, date)),
+        (t['amount'] for t in Tax.compute(taxes, amount, 1, date)),
         Decimal(0))
+
+
+def _round_shares(currency, grants):
+    """Round the (grant, untaxed, tax) of the grants so that their taxes add
+    up to the rounded total of their taxes, as the invoice computes it: the
+    cents left go to the largest remainders"""
+    total = currency.round(sum((t for _, _, t in grants), Decimal(0)))
+    rounded = [
+        [g, currency.round(u), currency.round(t, rounding=ROUND_DOWN)
+            if t >= 0 else currency.round(t, rounding=ROUND_UP), t]
+        for g, u, t in grants]
+    left = total - sum(r[2] for r in rounded)
+    step = currency.rounding if left >= 0 else -currency.rounding
+    order = sorted(
+        rounded, key=lambda r: abs(r[3] - r[2]), reverse=True)
+    index = 0
+    while left and order:
+        order[index % len(order)][2] += step
+        left -= step
+        index += 1
+    return [(g, u, t) for g, u, t, _ in rounded]
 
 
 class SaleReport(metaclass=PoolMeta):
@@ -74,9 +95,9 @@ class SaleReport(metaclass=PoolMeta):
                         continue
                     grants[grant][0] += amount
                     grants[grant][1] += _taxes(
-                        currency, line.taxes, amount, sale_date(sale))
-            grants = [
-                (g, currency.round(u), t) for g, (u, t) in grants.items()]
+                        line.taxes, amount, sale_date(sale))
+            grants = _round_shares(
+                currency, [(g, u, t) for g, (u, t) in grants.items()])
             untaxed = (sale.untaxed_amount or Decimal(0)) - sum(
                 u for _, u, _ in grants)
             tax = (sale.tax_amount or Decimal(0)) - sum(
@@ -103,10 +124,11 @@ class InvoiceReport(DocumentMixin, metaclass=PoolMeta):
                 amount = -(line.amount or Decimal(0))
                 grants[line.subsidy_grant][0] += amount
                 grants[line.subsidy_grant][1] += _taxes(
-                    currency, line.taxes, amount, line.tax_date)
+                    line.taxes, amount, line.tax_date)
             splits[invoice.id] = payer_split(
                 currency, invoice.untaxed_amount or Decimal(0),
                 invoice.tax_amount or Decimal(0),
-                [(g, u, t) for g, (u, t) in grants.items()])
+                _round_shares(
+                    currency, [(g, u, t) for g, (u, t) in grants.items()]))
         context['payer_split'] = lambda invoice: splits.get(invoice.id)
         return context
