@@ -154,12 +154,13 @@ def setup_accounting(company, today):
     fiscalyear.start_date = today.replace(month=1, day=1)
     fiscalyear.end_date = today.replace(month=12, day=31)
     fiscalyear.company = company
-    move_type, = SequenceType.find([('name', '=', "Account Move")])
+    move_type = SequenceType(get_id('account.sequence_type_account_move'))
     fiscalyear.move_sequence = SequenceStrict(
         name=f"Écritures {today.year}", sequence_type=move_type,
         company=company, prefix=f'{today.year}-')
     fiscalyear.move_sequence.save()
-    invoice_type, = SequenceType.find([('name', '=', "Invoice")])
+    invoice_type = SequenceType(
+        get_id('account_invoice.sequence_type_account_invoice'))
     invoice_sequence = SequenceStrict(
         name=f"Factures {today.year}", sequence_type=invoice_type,
         company=company, prefix=f'FA{today.year}-', padding=5)

@@ -141,7 +141,7 @@ class DocumentsTestCase(unittest.TestCase):
         self.assertHeader(name, text)
         for expected in [
                 'Qui paie', 'Prix complet', 'Part de la subvention',
-                'Part du client', 'Composition du prix']:
+                'Part du client', 'Décomposition du prix']:
             self.assertIn(expected, text, expected)
 
     def check_grant_report_and_claim(self, Model):
