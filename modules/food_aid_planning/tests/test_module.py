@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import RequiredValidationError, ValidationError
+from trytond.modules.account.tests import create_chart
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.food_aid.tests.tools import untranslated
@@ -269,6 +270,85 @@ class FoodAidPlanningTestCase(CompanyTestMixin, ModuleTestCase):
                 (MONDAY + dt.timedelta(days=2), MONDAY + dt.timedelta(days=6),
                     20, Decimal('1.3000'), 'open'))
             self.assertEqual(Commitment.open_weekly_offers(MONDAY), [])
+
+    @with_transaction()
+    def test_committed_producers_first(self):
+        "Producers with a committed offer in the period are served first"
+        pool = Pool()
+        Commitment = pool.get('food_aid.producer.commitment')
+        Membership = pool.get('food_aid.producer.membership')
+        Party = pool.get('party.party')
+        Group = pool.get('food_aid.producer.group')
+        company = create_company()
+        with set_company(company):
+            _, producer, product, _ = self._setup()
+            spot = Party(name="Ferme du Moulin", is_producer=True)
+            spot.save()
+            group, = Group.search([])
+            Membership.create([{
+                        'group': group.id, 'producer': spot.id,
+                        'priority': 1,
+                        }])
+            Membership.write(list(group.members[:1]), {'priority': 2})
+            commitment = self._commitment(producer, product)
+            Commitment.run([commitment])
+            sunday = MONDAY + dt.timedelta(days=6)
+            self.assertEqual(
+                Membership.priorities(
+                    company.id, [producer, spot], MONDAY, sunday),
+                {producer.id: 2, spot.id: 1})
+            Commitment.open_weekly_offers(MONDAY)
+            self.assertEqual(
+                Membership.priorities(
+                    company.id, [producer, spot], MONDAY, sunday),
+                {producer.id: 0, spot.id: 1})
+            # the next week has no committed offer yet
+            self.assertEqual(
+                Membership.priorities(
+                    company.id, [producer, spot],
+                    MONDAY + dt.timedelta(days=7),
+                    MONDAY + dt.timedelta(days=7)),
+                {producer.id: 2, spot.id: 1})
+
+    @with_transaction()
+    def test_purchase_consumes_agreement(self):
+        "The purchase line of a committed offer consumes its agreement"
+        pool = Pool()
+        Account = pool.get('account.account')
+        Category = pool.get('product.category')
+        Commitment = pool.get('food_aid.producer.commitment')
+        Line = pool.get('food_aid.allocation.line')
+        Purchase = pool.get('purchase.purchase')
+        company = create_company()
+        with set_company(company):
+            create_chart(company)
+            expense, = Account.search([
+                    ('type.expense', '=', True),
+                    ('closed', '=', False),
+                    ], limit=1)
+            _, producer, product, _ = self._setup()
+            category, = Category.create([{
+                        'name': "Légumes", 'accounting': True,
+                        'account_expense': expense.id,
+                        }])
+            product.template.account_category = category
+            product.template.save()
+            commitment = self._commitment(producer, product)
+            Commitment.run([commitment])
+            offer, = Commitment.open_weekly_offers(MONDAY)
+            purchase = Purchase(
+                company=company, party=producer, purchase_date=MONDAY)
+            line = Line(
+                product=product, producer=producer, offer=offer,
+                quantity=20, unit_price=offer.unit_price)
+            purchase_line = line.get_purchase_line(purchase)
+            self.assertEqual(
+                purchase_line.blanket_agreement_line,
+                commitment.agreement_line)
+            # outside the agreement's dates the purchase is a spot one
+            purchase.purchase_date = SEASON_END + dt.timedelta(days=1)
+            purchase_line = line.get_purchase_line(purchase)
+            self.assertIsNone(purchase_line.blanket_agreement_line)
 
     @with_transaction()
     def test_activity_errors(self):
