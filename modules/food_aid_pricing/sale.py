@@ -170,29 +170,28 @@ class Sale(metaclass=PoolMeta):
     @ModelView.button
     @Workflow.transition('quotation')
     def quote(cls, sales):
-        pool = Pool()
-        Line = pool.get('sale.line')
-        removed = []
+        # the lines of fees that no longer apply are left out of the sales'
+        # lines: Tryton's quote saves them once, deleting those left out
         for sale in sales:
-            removed.extend(sale.set_order_fees())
-        Line.delete(removed)
-        cls.save(sales)
+            sale.set_order_fees()
         super().quote(sales)
 
     def applicable_order_fees(self):
         "Return the per-order fees that the sale pays"
         pool = Pool()
         Fee = pool.get('food_aid.fee')
+        Product = pool.get('product.product')
         if not self.company:
             return []
-        goods = [
-            l.product for l in self.lines
+        goods = {
+            l.product.id for l in self.lines
             if l.type == 'line' and l.product and not l.order_fee
-            and l.product.type != 'service' and (l.quantity or 0) > 0]
+            and l.product.type != 'service' and (l.quantity or 0) > 0}
         if not goods:
             return []
+        # browsed together, the products read their categories at once
         categories = set().union(
-            *(Fee.product_categories(p) for p in set(goods)))
+            *(Fee.product_categories(p) for p in Product.browse(list(goods))))
         with without_check_access():
             fees = Fee.fees_in_force(
                 self.company, _date_of(self), ['per_order'])
