@@ -5,12 +5,21 @@ flags, output checker, set-up and teardown), skips the unittest base classes
 that test modules import, and gives every xdist worker its own test database
 and database cache so that two workers never race on the same file.
 """
+import configparser
 import doctest
+import hashlib
 import json
 import os
+import pathlib
+import time
 import unittest
+from collections import defaultdict
 
 import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent
+MODULES = ROOT / 'modules'
+KEYED_SUFFIXES = {'.py', '.xml', '.cfg', '.po', '.fodt', '.csv', '.rst'}
 
 def pytest_configure(config):
     # Runs in each xdist worker before any test module imports trytond's
@@ -25,6 +34,80 @@ def pytest_configure(config):
     if (os.environ.get('TRYTOND_DATABASE__URI', '').startswith('postgresql')
             and not os.environ.get('DB_NAME')):
         os.environ['DB_NAME'] = f'test_food_aid_{worker}_{os.getpid()}'
+    if os.environ.get('DB_CACHE'):
+        key_db_cache_by_content()
+
+
+def project_modules(modules):
+    "Return the project's modules among modules and their dependencies"
+    found, stack = set(), list(modules)
+    while stack:
+        module = stack.pop()
+        config = MODULES / module / 'tryton.cfg'
+        if module in found or not config.exists():
+            continue
+        found.add(module)
+        parser = configparser.ConfigParser()
+        parser.read(config, encoding='utf-8')
+        for option in ['depends', 'extras_depend']:
+            stack.extend(
+                parser.get('tryton', option, fallback='').split())
+    return found
+
+
+def modules_key(modules):
+    "Return a digest of the content of the project's modules activated"
+    digest = hashlib.sha1()
+    for module in sorted(project_modules(modules)):
+        for path in sorted((MODULES / module).rglob('*')):
+            if path.suffix in KEYED_SUFFIXES and path.is_file():
+                digest.update(str(path.relative_to(MODULES)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def key_db_cache_by_content():
+    """Name each cached database after the content of the project's modules
+    it activates, so that a changed module rebuilds only the databases
+    that contain it and a stale one is never restored"""
+    from trytond.tests import test_tryton
+    db_cache_file = test_tryton._db_cache_file
+    if getattr(db_cache_file, 'keyed', False):
+        return
+    keys = {}
+
+    def keyed_db_cache_file(path, name):
+        # name is the activated modules joined by "-", then "--" and the
+        # language when not English
+        modules = name.split('--')[0].split('-')
+        if name not in keys:
+            keys[name] = modules_key(modules)
+        return db_cache_file(path, f'{name}@{keys[name]}')
+    keyed_db_cache_file.keyed = True
+    test_tryton._db_cache_file = keyed_db_cache_file
+
+
+# The time of each part of the run: a module's tests, a cross-module test
+PART_TIMES = defaultdict(float)
+
+
+def pytest_runtest_logreport(report):
+    parts = report.nodeid.split('::')[0].split('/')
+    part = '/'.join(parts[:2]) if parts[0] == 'modules' else parts[-1]
+    PART_TIMES[part] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not PART_TIMES:
+        return
+    terminalreporter.section('time of each part (summed over workers)')
+    for part, seconds in sorted(
+            PART_TIMES.items(), key=lambda i: i[1], reverse=True):
+        terminalreporter.write_line(
+            f'{time.strftime("%M:%S", time.gmtime(seconds))}  {part}')
+    terminalreporter.write_line(
+        f'{time.strftime("%H:%M:%S", time.gmtime(sum(PART_TIMES.values())))}'
+        '  in all')
 
 
 def pytest_pycollect_makeitem(collector, name, obj):
