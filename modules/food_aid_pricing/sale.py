@@ -190,8 +190,9 @@ class Sale(metaclass=PoolMeta):
         if not goods:
             return []
         # browsed together, the products read their categories at once
+        products = Product.browse(list(goods))
         categories = set().union(
-            *(Fee.product_categories(p) for p in Product.browse(list(goods))))
+            *(Fee.product_categories(p) for p in products))
         with without_check_access():
             fees = Fee.fees_in_force(
                 self.company, _date_of(self), ['per_order'])
