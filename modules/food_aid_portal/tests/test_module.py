@@ -1,0 +1,320 @@
+# This file is part of the food-aid platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+import datetime as dt
+import os
+from decimal import Decimal
+
+from trytond.modules.account.tests import create_chart
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.food_aid.tests.tools import untranslated
+from trytond.modules.food_aid_portal.exceptions import (
+    OrderAvailabilityError, OrderCatalogueError, OrderCutoffError,
+    OrderQuantityError)
+from trytond.modules.food_aid_reporting.tests.test_module import (
+    count_queries)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+D = Decimal
+MONDAY = dt.date(2026, 3, 2)
+SUNDAY = dt.date(2026, 3, 8)
+THURSDAY = dt.date(2026, 3, 5)
+# before the channel's cut-off of Monday noon for Thursday
+BEFORE_CUTOFF = dt.datetime(2026, 3, 2, 9, 0)
+AFTER_CUTOFF = dt.datetime(2026, 3, 2, 12, 0)
+
+
+class FoodAidPortalTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Food Aid Portal module"
+    module = 'food_aid_portal'
+    extras = ['food_aid_planning']
+    _skip_company_rule = {('food_aid.channel', 'company')}
+
+    @with_transaction()
+    def test_french_translation_complete(self):
+        "Every string of the module has its French translation"
+        path = os.path.join(
+            os.path.dirname(__file__), '..', 'locale', 'fr.po')
+        missing = untranslated('food_aid_portal', path)
+        self.assertEqual(
+            [f'{e.msgctxt} {e.msgid}' for e in missing], [])
+
+    @with_transaction()
+    def test_cutoff(self):
+        "The next delivery is the first whose cut-off is still ahead"
+        pool = Pool()
+        Channel = pool.get('food_aid.channel')
+        channel = Channel(order_delivery_weekday='3',
+            order_cutoff_weekday='0', order_cutoff_hour=12)
+        self.assertEqual(
+            channel.order_cutoff(THURSDAY), dt.datetime(2026, 3, 2, 12))
+        self.assertEqual(channel.next_delivery_date(BEFORE_CUTOFF), THURSDAY)
+        self.assertEqual(
+            channel.next_delivery_date(AFTER_CUTOFF),
+            THURSDAY + dt.timedelta(days=7))
+        self.assertEqual(
+            channel.next_delivery_date(dt.datetime(2026, 3, 5, 8)),
+            THURSDAY + dt.timedelta(days=7))
+        # a cut-off on the delivery day closes the week before
+        channel.order_cutoff_weekday = '3'
+        self.assertEqual(
+            channel.order_cutoff(THURSDAY), dt.datetime(2026, 2, 26, 12))
+
+    def _setup(self, products=3, subsidy=True):
+        """Create the company, two partners of a food-aid channel with their
+        web users and offers of products for the week"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Channel = pool.get('food_aid.channel')
+        Uom = pool.get('product.uom')
+        Template = pool.get('product.template')
+        Group = pool.get('food_aid.producer.group')
+        Offer = pool.get('food_aid.producer.offer')
+        Grant = pool.get('food_aid.grant')
+        Account = pool.get('account.account')
+        User = pool.get('web.user')
+        Category = pool.get('product.category')
+        Product = pool.get('product.product')
+        company = create_company()
+        kilogram, = Uom.search([('symbol', '=', 'kg')])
+        with set_company(company):
+            create_chart(company)
+            revenue, = Account.search([
+                    ('type.revenue', '=', True),
+                    ('closed', '=', False),
+                    ('company', '=', company.id),
+                    ], limit=1)
+            category = Category(name="Légumes", accounting=True,
+                account_revenue=revenue)
+            category.save()
+            channel = Channel(name="Aide alimentaire", code='AA-TEST',
+                kind='food_aid', order_delivery_weekday='3',
+                order_cutoff_weekday='0', order_cutoff_hour=12)
+            channel.save()
+            partners = [
+                Party(name=name, food_aid_channel=channel,
+                    addresses=[{'city': "Bordeaux"}])
+                for name in ["Restos du cœur Bastide", "Cantine Jean Jaurès"]]
+            producer = Party(name="Ferme des Coteaux", is_producer=True)
+            Party.save(partners + [producer])
+            group = Group(name="Producteurs de Gironde", members=[{
+                        'producer': producer.id, 'priority': 1,
+                        'date_start': dt.date(2026, 1, 1),
+                        }])
+            group.save()
+            templates = Template.create([{
+                        'name': f"Légume {i:03d}", 'type': 'goods',
+                        'default_uom': kilogram.id, 'sale_uom': kilogram.id,
+                        'salable': True, 'list_price': D('2.00'),
+                        'account_category': category.id,
+                        'products': [('create', [{}])],
+                        } for i in range(products)])
+            products = [t.products[0] for t in templates]
+            for product in products:
+                product.cost_price = D('2.00')
+            Product.save(products)
+            offers = Offer.create([{
+                        'producer': producer.id, 'product': p.id,
+                        'date_start': MONDAY, 'date_end': SUNDAY,
+                        'quantity': 50, 'unit_price': D('1.50'),
+                        } for p in products])
+            Offer.open(offers)
+            if subsidy:
+                funder = Party(name="Département de la Gironde")
+                funder.save()
+                account, = Account.search([
+                        ('type.receivable', '=', True),
+                        ('closed', '=', False),
+                        ('company', '=', company.id),
+                        ], limit=1)
+                grant = Grant(reference='CD33-2026', funder=funder,
+                    program='local_authority', company=company,
+                    currency=company.currency, amount=D('1000.00'),
+                    date_start=dt.date(2026, 1, 1),
+                    date_end=dt.date(2026, 12, 31), coverage='percentage',
+                    rate=D('0.5'), beneficiaries=[partners[0].id],
+                    clearing_account=account, requires_habilitation=False)
+                grant.save()
+                Grant.run([grant])
+            users = [
+                User(email=f'partner{i}@example.org', party=p,
+                    password='Portail-2026-secret')
+                for i, p in enumerate(partners)]
+            User.save(users)
+        return company, channel, products, users
+
+    @with_transaction(context={'date': MONDAY})
+    def test_catalogue(self):
+        "The catalogue shows what is offered less what is ordered"
+        company, channel, products, (first, second) = self._setup()
+        with set_company(company):
+            catalogue = first.portal_catalogue(THURSDAY)
+            self.assertEqual(
+                [i.product for i in catalogue], products)
+            item = catalogue[0]
+            self.assertEqual(item.available, 50)
+            self.assertEqual(item.unit.symbol, 'kg')
+            self.assertEqual(item.unit_price, D('2.0000'))
+            # the grant pays half the price of the first partner only
+            self.assertEqual(item.subsidy, D('1.00'))
+            self.assertEqual(item.customer_share, D('1.00'))
+            other = second.portal_catalogue(THURSDAY)[0]
+            self.assertEqual(other.subsidy, D('0'))
+            self.assertEqual(other.customer_share, D('2.00'))
+
+            sale = first.portal_place_order(THURSDAY, {
+                    products[0].id: 20, products[1].id: 5.5,
+                    products[2].id: None}, BEFORE_CUTOFF)
+            self.assertEqual(sale.state, 'quotation')
+            self.assertEqual(sale.party, first.party)
+            self.assertEqual(sale.channel, channel)
+            self.assertEqual(sale.shipping_date, THURSDAY)
+            self.assertEqual(sale.portal_user, first)
+            self.assertTrue(sale.portal_order)
+            self.assertEqual(
+                sorted((l.product.id, l.quantity) for l in sale.lines),
+                sorted([(products[0].id, 20), (products[1].id, 5.5)]))
+            self.assertEqual(sale.untaxed_amount, D('51.00'))
+            self.assertEqual(sale.subsidy_amount, D('25.50'))
+            self.assertEqual(sale.customer_amount, D('25.50'))
+
+            available = {
+                i.product: i.available
+                for i in second.portal_catalogue(THURSDAY)}
+            self.assertEqual(available[products[0]], 30)
+            self.assertEqual(available[products[1]], 44.5)
+            self.assertEqual(available[products[2]], 50)
+
+    @with_transaction(context={'date': MONDAY})
+    def test_change_order(self):
+        "The partner changes its quotation until the cut-off"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        company, channel, products, (first, _) = self._setup(subsidy=False)
+        with set_company(company):
+            sale = first.portal_place_order(THURSDAY, {
+                    products[0].id: 20, products[1].id: 5,
+                    products[2].id: 3}, BEFORE_CUTOFF)
+            # its own order does not take from what it may order again
+            catalogue = first.portal_catalogue(THURSDAY, exclude_sale=sale)
+            self.assertEqual(catalogue[0].available, 50)
+            self.assertEqual(catalogue[0].ordered, 20)
+            again = first.portal_place_order(THURSDAY, {
+                    products[0].id: 50, products[1].id: 5,
+                    products[2].id: None}, BEFORE_CUTOFF)
+            self.assertEqual(again, sale)
+            sale = Sale(sale.id)
+            self.assertEqual(sale.state, 'quotation')
+            self.assertEqual(
+                sorted((l.product.id, l.quantity) for l in sale.lines),
+                sorted([(products[0].id, 50), (products[1].id, 5)]))
+            self.assertEqual(Sale.search([('portal_order', '=', True)]),
+                [sale])
+            self.assertIsNone(
+                first.portal_order_closed_reason(sale, BEFORE_CUTOFF))
+            self.assertIn("12:00",
+                first.portal_order_closed_reason(sale, AFTER_CUTOFF))
+
+    @with_transaction(context={'date': MONDAY})
+    def test_bad_input(self):
+        "Each bad quantity is refused in French and changes nothing"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Product = pool.get('product.product')
+        company, channel, products, (first, _) = self._setup(subsidy=False)
+        with set_company(company):
+            outsider = Product(products[0].id)
+            outsider, = Product.copy([outsider])
+            cases = [
+                ({products[0].id: 0}, OrderQuantityError, "positive"),
+                ({products[0].id: -2}, OrderQuantityError, "positive"),
+                ({products[0].id: 51}, OrderAvailabilityError,
+                    "available"),
+                ({outsider.id: 1}, OrderCatalogueError, "catalogue"),
+                ({-1: 1}, OrderCatalogueError, "catalogue"),
+                ({products[0].id: None}, OrderQuantityError, "Enter"),
+                ]
+            for quantities, error, text in cases:
+                with self.subTest(quantities=quantities):
+                    with self.assertRaises(error) as cm:
+                        first.portal_place_order(
+                            THURSDAY, quantities, BEFORE_CUTOFF)
+                    self.assertIn(text, cm.exception.message)
+            self.assertEqual(Sale.search([]), [])
+
+            sale = first.portal_place_order(
+                THURSDAY, {products[0].id: 2}, BEFORE_CUTOFF)
+            with self.assertRaises(OrderCutoffError) as cm:
+                first.portal_place_order(
+                    THURSDAY, {products[0].id: 4}, AFTER_CUTOFF)
+            self.assertIn("closed", cm.exception.message)
+            self.assertEqual([l.quantity for l in sale.lines], [2])
+            # no new order for a delivery whose orders are closed
+            with self.assertRaises(OrderCutoffError):
+                first.portal_place_order(THURSDAY + dt.timedelta(days=-7),
+                    {products[0].id: 4}, BEFORE_CUTOFF)
+
+    @with_transaction(context={'date': MONDAY})
+    def test_isolation(self):
+        "A partner finds none of the records of another party"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        company, channel, products, (first, second) = self._setup(
+            subsidy=False)
+        with set_company(company):
+            sale = first.portal_place_order(
+                THURSDAY, {products[0].id: 2}, BEFORE_CUTOFF)
+            staff_sale = Sale(company=company, party=second.party,
+                channel=channel)
+            staff_sale.on_change_party()
+            staff_sale.save()
+            self.assertEqual(first.portal_order(sale.id), sale)
+            self.assertIsNone(second.portal_order(sale.id))
+            self.assertEqual(second.portal_orders(), [staff_sale])
+            self.assertEqual(first.portal_orders(), [sale])
+            self.assertIsNone(first.portal_order(staff_sale.id))
+            self.assertIsNone(first.portal_current_order(
+                THURSDAY + dt.timedelta(days=7)))
+            self.assertIsNone(second.portal_current_order(THURSDAY))
+            self.assertIsNone(first.portal_invoice(-1))
+
+    @with_transaction(context={'date': MONDAY})
+    def test_catalogue_constant_queries(self):
+        "The catalogue takes as many queries for ten times the products"
+        pool = Pool()
+        Product = pool.get('product.product')
+        company, channel, products, (first, _) = self._setup(products=3)
+
+        def queries():
+            with count_queries() as counter:
+                user = first.__class__(first.id)
+                items = user.portal_catalogue(THURSDAY)
+            return counter['queries'], len(items)
+
+        with set_company(company):
+            queries()  # fill the caches of the models
+            small = queries()
+            offers = pool.get('food_aid.producer.offer')
+            self.assertEqual(small[1], 3)
+            template = products[0].template
+            new = pool.get('product.template').copy([template] * 27)
+            new_products = [t.products[0] for t in new]
+            for product in new_products:
+                product.cost_price = D('3.00')
+            Product.save(new_products)
+            producer = offers.search([])[0].producer
+            created = offers.create([{
+                        'producer': producer.id, 'product': p.id,
+                        'date_start': MONDAY, 'date_end': SUNDAY,
+                        'quantity': 10, 'unit_price': D('1.50'),
+                        } for p in new_products for _ in range(2)])
+            offers.open(created)
+            queries()
+            large = queries()
+        self.assertEqual(large[1], 30)
+        self.assertEqual(large[0], small[0])
+
+
+del ModuleTestCase
