@@ -3,7 +3,7 @@
 # terms.
 from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 
 from .exceptions import LotValidationError
 
@@ -22,6 +22,11 @@ class Lot(metaclass=PoolMeta):
             help="The first of the expiration and shelf life dates; "
             "the lots that expire first leave first."),
         'on_change_with_expiry_date')
+    days_left = fields.Function(
+        fields.Integer(
+            "Days Left",
+            help="The days before the lot expires; negative once expired."),
+        'get_days_left')
 
     @fields.depends('expiration_date', 'shelf_life_expiration_date')
     def on_change_with_expiry_date(self, name=None):
@@ -29,6 +34,13 @@ class Lot(metaclass=PoolMeta):
             d for d in [self.expiration_date, self.shelf_life_expiration_date]
             if d]
         return min(dates) if dates else None
+
+    def get_days_left(self, name):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        expiry_date = self.on_change_with_expiry_date()
+        if expiry_date:
+            return (expiry_date - Date.today()).days
 
     def is_expired(self, date):
         "Tell if the lot can no longer leave the warehouse on the date"

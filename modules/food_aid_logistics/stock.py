@@ -4,13 +4,11 @@
 import datetime as dt
 from decimal import Decimal
 
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import LotExpiredError, LotRecalledError, ReceptionError
@@ -58,6 +56,13 @@ class Move(metaclass=PoolMeta):
             },
         help="The line never enters the stock: on reception it goes back "
         "to the producer with a supplier return.")
+    ordered_quantity = fields.Function(
+        fields.Float(
+            "Ordered", digits='unit',
+            states={
+                'invisible': Eval('from_location_type') != 'supplier',
+                }),
+        'get_ordered_quantity')
     loss_reason = fields.Selection(
         LOSS_REASONS, "Loss Reason", sort=False,
         states={
@@ -118,6 +123,14 @@ class Move(metaclass=PoolMeta):
     def on_change_with_to_location_type(self, name=None):
         return self.to_location.type if self.to_location else None
 
+    def get_ordered_quantity(self, name):
+        pool = Pool()
+        Line = pool.get('purchase.line')
+        Uom = pool.get('product.uom')
+        if isinstance(self.origin, Line) and self.origin.unit:
+            return Uom.compute_qty(
+                self.origin.unit, self.origin.quantity, self.unit)
+
     @fields.depends('company')
     def on_change_with_loss_currency(self, name=None):
         return self.company.currency if self.company else None
@@ -152,25 +165,23 @@ class Move(metaclass=PoolMeta):
         cls.write(moves, {'refused': True})
 
     @classmethod
-    def expiry_dates(cls, product_ids):
-        "Return the expiry date of the lots of the products that have one"
+    def expiry_dates(cls, product_ids, location_ids):
+        """Return the expiry date of the lots of the products in stock
+
+        Only the lots with a quantity in the locations are read, in a
+        constant number of queries.
+        """
         pool = Pool()
+        Date = pool.get('ir.date')
         Lot = pool.get('stock.lot')
-        lot = Lot.__table__()
-        cursor = Transaction().connection.cursor()
-        dates = {}
-        for sub_ids in grouped_slice(product_ids, backend.MAX_QUERY_PARAMS):
-            cursor.execute(*lot.select(
-                    lot.id, lot.expiration_date,
-                    lot.shelf_life_expiration_date,
-                    where=lot.product.in_(list(sub_ids))
-                    & ((lot.expiration_date != None)  # noqa: E711
-                        | (lot.shelf_life_expiration_date != None))))  # noqa
-            for lot_id, expiration, shelf_life in cursor:
-                candidates = [
-                    to_date(d) for d in [expiration, shelf_life] if d]
-                dates[lot_id] = min(candidates)
-        return dates
+        with Transaction().set_context(
+                locations=list(location_ids), with_childs=True,
+                stock_date_end=Date.today()):
+            lots = Lot.search([
+                    ('product', 'in', list(product_ids)),
+                    ('quantity', '>', 0),
+                    ], order=[])
+        return {l.id: l.expiry_date for l in lots if l.expiry_date}
 
     @classmethod
     def assign_try(
@@ -180,10 +191,12 @@ class Move(metaclass=PoolMeta):
             grouping = grouping + ('lot',)
         pool = Pool()
         Recall = pool.get('food_aid.recall')
-        product_ids = list({m.product.id for m in moves})
+        product_ids = {m.product.id for m in moves}
+        location_ids = {m.from_location.id for m in moves}
         recalled = Recall.search([('state', '!=', 'closed')], order=[])
         with Transaction().set_context(
-                _fefo_expiry_dates=cls.expiry_dates(product_ids),
+                _fefo_expiry_dates=cls.expiry_dates(
+                    product_ids, location_ids),
                 _recalled_lots=[r.lot.id for r in recalled]):
             return super().assign_try(
                 moves, with_childs=with_childs, grouping=grouping,
@@ -196,10 +209,13 @@ class Move(metaclass=PoolMeta):
         if 'lot' not in grouping:
             return quantities
         context = Transaction().context
+        index = grouping.index('lot') + 1
         expiry_dates = context.get('_fefo_expiry_dates')
         if expiry_dates is None:
-            expiry_dates = self.expiry_dates([self.product.id])
-        index = grouping.index('lot') + 1
+            Lot = pool.get('stock.lot')
+            lots = Lot.browse(list(
+                    {q[0][index] for q in quantities if q[0][index]}))
+            expiry_dates = {l.id: l.expiry_date for l in lots}
         recalled = context.get('_recalled_lots')
         if recalled is None:
             Recall = pool.get('food_aid.recall')
@@ -297,14 +313,6 @@ class Move(metaclass=PoolMeta):
         cls.check_lot_expiry(moves)
         cls.check_lot_recall(moves)
         super().do(moves)
-
-
-def to_date(value):
-    "Return the date of a value read by SQL (SQLite gives strings)"
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    return value
-
 
 class ShipmentIn(metaclass=PoolMeta):
     __name__ = 'stock.shipment.in'
