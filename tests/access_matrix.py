@@ -157,11 +157,12 @@ MODELS.update({
     'ir.cron': ('r', 'r', 'r', 'r'),
     })
 
-# food_aid_einvoicing: the accounting staff send to Chorus Pro and receive
+# food_aid_einvoicing: who manages invoices sends them to Chorus Pro; the
+# accounting staff receive
 # the producers' e-invoices; core leaves the Chorus credentials without
 # access rule (they are read through the accounting configuration)
 MODELS.update({
     'account.credential.chorus': (MANAGE, MANAGE, MANAGE, MANAGE),
-    'account.invoice.chorus': ('', MANAGE, '', MANAGE),
+    'account.invoice.chorus': ('', MANAGE, MANAGE, MANAGE),
     'document.incoming': ('', MANAGE, '', MANAGE),
     })
