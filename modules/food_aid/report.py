@@ -1,8 +1,15 @@
 # This file is part of the food-aid platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
+import atexit
+import logging
+import os
+import pathlib
 import shlex
 import shutil
+import subprocess
+import tempfile
+import threading
 
 import trytond.config as config
 from trytond.i18n import gettext
@@ -10,6 +17,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 DEFAULT_CONVERTER = 'soffice'
+logger = logging.getLogger(__name__)
 
 
 def converter_available():
@@ -57,13 +65,53 @@ class DocumentMixin:
         return context
 
     @classmethod
-    def convert(cls, report, data, *args, **kwargs):
-        output_format = report.extension or report.template_extension
-        if (output_format != report.template_extension
-                and output_format == 'pdf'
-                and not converter_available()):
-            return report.template_extension, data
-        return super().convert(report, data, *args, **kwargs)
+    def convert(cls, report, data, timeout=5 * 60, retry=5):
+        input_format = report.template_extension
+        output_format = report.extension or input_format
+        if (output_format != 'pdf' or input_format == output_format
+                or config.get('report', 'convert_command', default=None)):
+            return super().convert(
+                report, data, timeout=timeout, retry=retry)
+        if not converter_available():
+            return input_format, data
+        return to_pdf(report.report_name, input_format, data, timeout, retry)
+
+
+def to_pdf(name, input_format, data, timeout, retry):
+    """Convert data to PDF with LibreOffice, in a profile of the process and
+    thread: instances sharing a profile refuse to run side by side.  Return
+    the data unchanged when LibreOffice fails."""
+    profile = pathlib.Path(
+        tempfile.gettempdir(),
+        f'trytond-soffice-{os.getpid()}-{threading.get_ident()}')
+    if not profile.exists():
+        atexit.register(shutil.rmtree, profile, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix='trytond_') as directory:
+        path = pathlib.Path(
+            directory, name.replace('.', '_')).with_suffix('.' + input_format)
+        mode = 'w' if isinstance(data, str) else 'wb'
+        with open(path, mode) as fp:
+            fp.write(data)
+        output = path.with_suffix('.pdf')
+        for attempt in range(retry + 1):
+            try:
+                subprocess.run([
+                        DEFAULT_CONVERTER, '--headless', '--nolockcheck',
+                        '--nodefault', '--norestore',
+                        f'-env:UserInstallation={profile.as_uri()}',
+                        '--convert-to', 'pdf', '--outdir', directory,
+                        str(path)],
+                    timeout=timeout, check=True, stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            except (subprocess.SubprocessError, OSError):
+                logger.warning(
+                    "attempt %d to convert %s to PDF failed", attempt, name,
+                    exc_info=True)
+                continue
+            if output.exists():
+                return 'pdf', output.read_bytes()
+        logger.error("fail to convert %s to PDF", name)
+        return input_format, data
 
 
 def format_year(value):
