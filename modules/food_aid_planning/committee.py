@@ -15,7 +15,7 @@ from .participants import ParticipantsMixin
 
 
 class Committee(DeactivableMixin, ModelSQL, ModelView):
-    "A committee of the people served that takes part in the platform's choices"
+    "A committee of the people served that takes part in the choices"
     __name__ = 'food_aid.committee'
 
     company = fields.Many2One(
