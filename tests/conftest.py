@@ -42,8 +42,10 @@ def rpc(url, method, params, session=None):
 
 
 @pytest.fixture(scope='module')
-def database(tmp_path_factory):
-    "A database with food_aid activated, on the backend of the test run"
+def database(request, tmp_path_factory):
+    """A database with food_aid (or the test module's DATABASE_MODULES)
+    activated, on the backend of the test run"""
+    modules = getattr(request.module, 'DATABASE_MODULES', ['food_aid'])
     tmp_path = tmp_path_factory.mktemp('database')
     uri = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
     name = f'smoke_{uuid.uuid4().hex[:8]}'
@@ -64,7 +66,7 @@ def database(tmp_path_factory):
     admin = subprocess.run([
             BIN / 'trytond-admin', '-d', name, '--all',
             '--email', 'admin@example.org',
-            '-u', 'food_aid', '--activate-dependencies', '-l', 'fr'],
+            '-u', *modules, '--activate-dependencies', '-l', 'fr'],
         env=dict(env, TRYTONPASSFILE=str(passfile)),
         capture_output=True, text=True)
     assert admin.returncode == 0, admin.stderr[-3000:]
