@@ -51,10 +51,20 @@ def base_url(request, database_name):
     return f'{request.script_root}/{database_name}/portal'
 
 
+def csrf_key(request):
+    "Return the browser's secret: its session or, before login, its cookie"
+    key = (request.cookies.get(SESSION_COOKIE)
+        or request.cookies.get(CSRF_COOKIE))
+    if not key:
+        # the cookie that the response gives the browser
+        key = request.environ.setdefault(
+            'food_aid_portal.csrf', secrets.token_hex(32))
+    return key
+
+
 def csrf_token(request):
     "Return the token that the forms of the request's browser must carry"
-    key = (request.cookies.get(SESSION_COOKIE)
-        or request.cookies.get(CSRF_COOKIE) or '')
+    key = csrf_key(request)
     return hmac.new(
         key.encode(), b'food_aid_portal', hashlib.sha256).hexdigest()
 
@@ -95,7 +105,9 @@ def page(request, database_name, title, body, user=None, status=200,
     response = Response(html, status=status, content_type='text/html; charset=utf-8')
     response.headers.update(HEADERS)
     if not request.cookies.get(CSRF_COOKIE):
-        response.set_cookie(CSRF_COOKIE, secrets.token_hex(32),
+        response.set_cookie(CSRF_COOKIE,
+            request.environ.get('food_aid_portal.csrf')
+            or secrets.token_hex(32),
             httponly=True, samesite='Strict', path=base)
     for name, value in (cookies or {}).items():
         if value is None:
@@ -122,7 +134,8 @@ def session_user(request, pool):
         return user
 
 
-def login_required(request, pool, database_name):
+def login_required(request, pool):
+    database_name = pool.database_name
     user = session_user(request, pool)
     if not user:
         response = redirect(base_url(request, database_name) + '/login')
@@ -161,7 +174,8 @@ def money(value, currency):
 @app.route('/<database_name>/portal/login', methods=['GET', 'POST'])
 @with_pool
 @with_transaction(context=CONTEXT)
-def login(request, pool, database_name):
+def login(request, pool):
+    database_name = pool.database_name
     User = pool.get('web.user')
     title = gettext('food_aid_portal.msg_page_login')
     error = ''
@@ -207,7 +221,8 @@ def login(request, pool, database_name):
 @app.route('/<database_name>/portal/logout', methods=['POST'])
 @with_pool
 @with_transaction(context=CONTEXT)
-def logout(request, pool, database_name):
+def logout(request, pool):
+    database_name = pool.database_name
     Session = pool.get('web.user.session')
     check_csrf(request)
     key = request.cookies.get(SESSION_COOKIE)
@@ -223,7 +238,8 @@ def logout(request, pool, database_name):
 @app.route('/<database_name>/portal/reset', methods=['GET', 'POST'])
 @with_pool
 @with_transaction(context=CONTEXT)
-def reset(request, pool, database_name):
+def reset(request, pool):
+    database_name = pool.database_name
     User = pool.get('web.user')
     title = gettext('food_aid_portal.msg_forgotten_password')
     base = escape(base_url(request, database_name))
@@ -247,7 +263,8 @@ def reset(request, pool, database_name):
 @app.route('/<database_name>/portal/password', methods=['GET', 'POST'])
 @with_pool
 @with_transaction(context=CONTEXT)
-def password(request, pool, database_name):
+def password(request, pool):
+    database_name = pool.database_name
     User = pool.get('web.user')
     ResUser = pool.get('res.user')
     title = gettext('food_aid_portal.msg_page_password')
@@ -387,7 +404,8 @@ def order_summary(request, database_name, sale):
 @app.route('/<database_name>/portal/', methods=['GET'])
 @with_pool
 @with_transaction(context=CONTEXT)
-def catalogue(request, pool, database_name):
+def catalogue(request, pool):
+    database_name = pool.database_name
     user = login_required(request, pool, database_name)
     with Transaction().set_context(company=user.portal_company.id):
         delivery_date = user.portal_channel.next_delivery_date(now())
@@ -399,7 +417,8 @@ def catalogue(request, pool, database_name):
 @app.route('/<database_name>/portal/order', methods=['POST'])
 @with_pool
 @with_transaction(context=CONTEXT)
-def order(request, pool, database_name):
+def order(request, pool):
+    database_name = pool.database_name
     user = login_required(request, pool, database_name)
     check_csrf(request)
     with Transaction().set_context(company=user.portal_company.id):
@@ -434,7 +453,8 @@ def order(request, pool, database_name):
 @app.route('/<database_name>/portal/orders', methods=['GET'])
 @with_pool
 @with_transaction(context=CONTEXT)
-def orders(request, pool, database_name):
+def orders(request, pool):
+    database_name = pool.database_name
     user = login_required(request, pool, database_name)
     base = escape(base_url(request, database_name))
     rows = []
@@ -460,7 +480,8 @@ def orders(request, pool, database_name):
 @app.route('/<database_name>/portal/orders/<int:sale_id>', methods=['GET'])
 @with_pool
 @with_transaction(context=CONTEXT)
-def order_detail(request, pool, database_name, sale_id):
+def order_detail(request, pool, sale_id):
+    database_name = pool.database_name
     user = login_required(request, pool, database_name)
     sale = user.portal_order(sale_id)
     if not sale:
@@ -503,7 +524,8 @@ def order_detail(request, pool, database_name, sale_id):
     methods=['GET'])
 @with_pool
 @with_transaction(context=CONTEXT)
-def invoice_pdf(request, pool, database_name, invoice_id):
+def invoice_pdf(request, pool, invoice_id):
+    database_name = pool.database_name
     InvoiceReport = pool.get('account.invoice', type='report')
     ActionReport = pool.get('ir.action.report')
     user = login_required(request, pool, database_name)
