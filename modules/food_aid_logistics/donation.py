@@ -274,7 +274,9 @@ class DonationLine(ModelSQL, ModelView):
     product = fields.Many2One(
         'product.product', "Product", required=True, ondelete='RESTRICT',
         domain=[('type', '=', 'goods')])
-    quantity = fields.Float("Quantity", digits='unit', required=True)
+    quantity = fields.Float(
+        "Quantity", digits='unit', required=True,
+        domain=[('quantity', '>', 0)])
     unit = fields.Function(
         fields.Many2One('product.uom', "Unit"), 'on_change_with_unit')
     unit_value = fields.Numeric(

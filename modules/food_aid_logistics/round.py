@@ -147,7 +147,8 @@ class DeliveryRound(Workflow, ModelSQL, ModelView):
         return 'planned'
 
     def get_rec_name(self, name):
-        return f'{self.vehicle.rec_name} {self.date}'
+        vehicle = self.vehicle.rec_name if self.vehicle else ''
+        return f'{vehicle} {self.date or ""}'.strip()
 
     @classmethod
     def search_rec_name(cls, name, clause):

@@ -568,7 +568,9 @@ class AllocationLine(ModelSQL, ModelView):
         'party.party', "Producer", required=True, ondelete='RESTRICT')
     offer = fields.Many2One(
         'food_aid.producer.offer', "Offer", ondelete='RESTRICT')
-    quantity = fields.Float("Quantity", digits='unit', required=True)
+    quantity = fields.Float(
+        "Quantity", digits='unit', required=True,
+        domain=[('quantity', '>', 0)])
     unit = fields.Function(
         fields.Many2One('product.uom', "Unit"), 'on_change_with_unit')
     unit_price = fields.Numeric(

@@ -188,12 +188,14 @@ class Offer(Workflow, ModelSQL, ModelView):
                 (offer, quantity or 0.) for offer, quantity in cursor)
         result = {name: {} for name in names}
         for offer in offers:
-            quantity = offer.unit.round(allocated[offer.id])
+            # an offer refused for its missing product has no unit
+            round_ = offer.unit.round if offer.unit else (lambda q: q)
+            quantity = round_(allocated[offer.id])
             if 'allocated_quantity' in names:
                 result['allocated_quantity'][offer.id] = quantity
             if 'remaining_quantity' in names:
-                result['remaining_quantity'][offer.id] = offer.unit.round(
-                    max(offer.quantity - quantity, 0))
+                result['remaining_quantity'][offer.id] = round_(
+                    max((offer.quantity or 0) - quantity, 0))
         return result
 
     @classmethod
@@ -307,15 +309,40 @@ COLUMNS = [
     'producer', 'product', 'date_start', 'date_end', 'quantity', 'unit_price']
 
 
+# what a weekly file of offers never exceeds: beyond, it is not one
+MAX_ROWS = 10000
+MAX_CELL = 1000
+MAX_NUMBER = Decimal('1e9')
+# what a spreadsheet on a French PC saves, after UTF-8
+ENCODINGS = ['utf-8-sig', 'cp1252']
+
+
+class NumberOutOfRange(InvalidOperation):
+    "A number beyond any quantity or price of the platform"
+
+
 def parse_number(text):
-    "Parse a number written with a dot or a French decimal comma"
+    """Parse a number written with a dot or a French decimal comma
+
+    Raise InvalidOperation for what is not a number, NumberOutOfRange for a
+    number beyond any quantity or price."""
     text = (text or '').strip().replace('\u00a0', '').replace(' ', '')
     if text.count(',') == 1 and '.' not in text:
         text = text.replace(',', '.')
+    if len(text) > 30:
+        raise NumberOutOfRange
     number = Decimal(text)
     if not number.is_finite():
         raise InvalidOperation
+    if abs(number) >= MAX_NUMBER:
+        raise NumberOutOfRange
     return number
+
+
+def shorten(text, length=40):
+    "Return the text cut to length, for a message that quotes a cell"
+    text = str(text)
+    return text if len(text) <= length else text[:length - 1] + '…'
 
 
 def parse_date(text):
@@ -349,20 +376,59 @@ class OfferImport(Wizard):
         return 'end'
 
     @classmethod
+    def decode(cls, content):
+        "Return the text of the file, refusing what is not a text file"
+        if not isinstance(content, bytes):
+            return content
+        if b'\x00' in content:
+            raise OfferImportError(gettext(
+                    'food_aid_producer.msg_offer_import_not_text'))
+        for encoding in ENCODINGS:
+            try:
+                text = content.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            break
+        else:
+            raise OfferImportError(gettext(
+                    'food_aid_producer.msg_offer_import_encoding'))
+        if any(ord(c) < 32 and c not in '\t\r\n' for c in text):
+            raise OfferImportError(gettext(
+                    'food_aid_producer.msg_offer_import_not_text'))
+        return text
+
+    @classmethod
     def read_rows(cls, content):
         "Yield the line number and the cells of each row of the file"
-        if isinstance(content, bytes):
-            text = content.decode('utf-8-sig')
-        else:
-            text = content
+        text = cls.decode(content)
         try:
             dialect = csv.Sniffer().sniff(text.split('\n', 1)[0], ',;\t')
         except csv.Error:
             dialect = csv.excel
         reader = csv.reader(io.StringIO(text), dialect)
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                yield reader.line_num, [cell.strip() for cell in row]
+        count = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                # a cell beyond csv's field limit or a broken quote
+                raise OfferImportError(gettext(
+                        'food_aid_producer.msg_offer_import_bad_line',
+                        line=reader.line_num))
+            if not any(cell.strip() for cell in row):
+                continue
+            count += 1
+            if count > MAX_ROWS + 1:
+                raise OfferImportError(gettext(
+                        'food_aid_producer.msg_offer_import_too_many_rows',
+                        maximum=MAX_ROWS))
+            if any(len(cell) > MAX_CELL for cell in row):
+                raise OfferImportError(gettext(
+                        'food_aid_producer.msg_offer_import_cell_too_long',
+                        line=reader.line_num, maximum=MAX_CELL))
+            yield reader.line_num, [cell.strip() for cell in row]
 
     @classmethod
     def read_offers(cls, company, content):
@@ -413,21 +479,27 @@ class OfferImport(Wizard):
             name, code, start, end, quantity, unit_price = row[:6]
             producer = producers.get(name)
             if not producer:
-                error('msg_offer_import_unknown_producer', producer=name)
+                error('msg_offer_import_unknown_producer',
+                    producer=shorten(name))
             product = products.get(code)
             if not product:
-                error('msg_offer_import_unknown_product', product=code)
+                error('msg_offer_import_unknown_product',
+                    product=shorten(code))
             try:
                 start, end = parse_date(start), parse_date(end)
             except ValueError:
-                error('msg_offer_import_bad_date', start=start, end=end)
+                error('msg_offer_import_bad_date',
+                    start=shorten(start), end=shorten(end))
                 start = end = None
             if start and end and end < start:
                 error('msg_offer_import_inverted_dates', start=start, end=end)
             try:
                 quantity = parse_number(quantity)
+            except NumberOutOfRange:
+                error('msg_offer_import_number_out_of_range',
+                    value=shorten(quantity))
             except InvalidOperation:
-                error('msg_offer_import_bad_number', value=quantity)
+                error('msg_offer_import_bad_number', value=shorten(quantity))
             else:
                 if quantity <= 0:
                     error('msg_offer_import_quantity_not_positive',
@@ -435,8 +507,12 @@ class OfferImport(Wizard):
             if unit_price:
                 try:
                     unit_price = round_price(parse_number(unit_price))
+                except NumberOutOfRange:
+                    error('msg_offer_import_number_out_of_range',
+                        value=shorten(unit_price))
                 except InvalidOperation:
-                    error('msg_offer_import_bad_number', value=unit_price)
+                    error('msg_offer_import_bad_number',
+                        value=shorten(unit_price))
                 else:
                     if unit_price <= 0:
                         error('msg_offer_import_price_not_positive',

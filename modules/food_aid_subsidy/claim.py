@@ -117,14 +117,17 @@ class Claim(Workflow, ModelSQL, ModelView):
         return f'{self.grant.rec_name} {self.date_start} - {self.date_end}'
 
     def get_currency(self, name):
-        return self.grant.currency.id
+        return self.grant.currency.id if self.grant else None
 
     @classmethod
     def get_amount(cls, claims, name):
-        return {
-            c.id: c.grant.currency.round(
-                sum((l.amount for l in c.lines), Decimal(0)))
-            for c in claims}
+        amounts = {}
+        for claim in claims:
+            amount = sum((l.amount for l in claim.lines), Decimal(0))
+            if claim.grant:
+                amount = claim.grant.currency.round(amount)
+            amounts[claim.id] = amount
+        return amounts
 
     @classmethod
     def validate_fields(cls, claims, field_names):
