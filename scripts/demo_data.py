@@ -193,10 +193,10 @@ def setup_users(company, password):
     for login, name, groups in [
             ('coordination', "Claire Rousseau (coordination)", [
                     'food_aid.group_food_aid_manager', 'sale.group_sale',
-                    'purchase.group_purchase', 'stock.group_stock']),
+                    'purchase.group_purchase']),
             ('comptabilite', "Marc Lefèvre (comptabilité)", [
                     'food_aid.group_food_aid_accounting',
-                    'account.group_account', 'sale.group_sale']),
+                    'account.group_account']),
             ('magasin', "Samir Benali (magasin)", [
                     'food_aid.group_food_aid_warehouse',
                     'stock.group_stock']),
@@ -561,9 +561,26 @@ def main():
     parser.add_argument('--database', required=True)
     parser.add_argument('--password', default='cocagne16')
     parser.add_argument('--config', default=None)
+    parser.add_argument(
+        '--i-know-this-is-not-production', dest='consent',
+        action='store_true',
+        help="load the demo into a PostgreSQL database all the same")
     options = parser.parse_args()
 
     proteus_config.set_trytond(options.database, config_file=options.config)
+    from trytond import backend
+    if backend.name == 'postgresql':
+        # demo users with a known password must never reach a real platform
+        print(
+            "WARNING: the demo creates users whose password is "
+            f"{options.password!r} and fictitious parties, sales and "
+            f"invoices in the PostgreSQL database {options.database!r}.",
+            file=sys.stderr)
+        if not options.consent:
+            print(
+                "Refused: pass --i-know-this-is-not-production to load the "
+                "demo into a PostgreSQL database.", file=sys.stderr)
+            return 2
     load(options.password)
 
 
