@@ -406,7 +406,7 @@ def order_summary(request, database_name, sale):
 @with_transaction(context=CONTEXT)
 def catalogue(request, pool):
     database_name = pool.database_name
-    user = login_required(request, pool, database_name)
+    user = login_required(request, pool)
     with Transaction().set_context(company=user.portal_company.id):
         delivery_date = user.portal_channel.next_delivery_date(now())
         body = catalogue_body(request, database_name, user, delivery_date)
@@ -419,7 +419,7 @@ def catalogue(request, pool):
 @with_transaction(context=CONTEXT)
 def order(request, pool):
     database_name = pool.database_name
-    user = login_required(request, pool, database_name)
+    user = login_required(request, pool)
     check_csrf(request)
     with Transaction().set_context(company=user.portal_company.id):
         try:
@@ -455,7 +455,7 @@ def order(request, pool):
 @with_transaction(context=CONTEXT)
 def orders(request, pool):
     database_name = pool.database_name
-    user = login_required(request, pool, database_name)
+    user = login_required(request, pool)
     base = escape(base_url(request, database_name))
     rows = []
     for sale in user.portal_orders():
@@ -482,7 +482,7 @@ def orders(request, pool):
 @with_transaction(context=CONTEXT)
 def order_detail(request, pool, sale_id):
     database_name = pool.database_name
-    user = login_required(request, pool, database_name)
+    user = login_required(request, pool)
     sale = user.portal_order(sale_id)
     if not sale:
         abort(HTTPStatus.NOT_FOUND)
@@ -528,7 +528,7 @@ def invoice_pdf(request, pool, invoice_id):
     database_name = pool.database_name
     InvoiceReport = pool.get('account.invoice', type='report')
     ActionReport = pool.get('ir.action.report')
-    user = login_required(request, pool, database_name)
+    user = login_required(request, pool)
     invoice = user.portal_invoice(invoice_id)
     if not invoice:
         abort(HTTPStatus.NOT_FOUND)

@@ -3,7 +3,12 @@
 # terms.
 import datetime as dt
 import os
+import re
+import unittest
 from decimal import Decimal
+from unittest.mock import patch
+
+from werkzeug.test import Client
 
 from trytond.modules.account.tests import create_chart
 from trytond.modules.company.tests import (
@@ -15,7 +20,10 @@ from trytond.modules.food_aid_portal.exceptions import (
 from trytond.modules.food_aid_reporting.tests.test_module import (
     count_queries)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import (
+    DB_NAME, ModuleTestCase, activate_module, with_transaction)
+from trytond.transaction import Transaction, TransactionError
+from trytond.wsgi import app
 
 D = Decimal
 MONDAY = dt.date(2026, 3, 2)
@@ -315,6 +323,206 @@ class FoodAidPortalTestCase(CompanyTestMixin, ModuleTestCase):
             large = queries()
         self.assertEqual(large[1], 30)
         self.assertEqual(large[0], small[0])
+
+
+
+class PortalPagesTestCase(unittest.TestCase):
+    "The portal's pages through trytond's WSGI application"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module(['food_aid_portal'])
+        extras = {}
+        while True:
+            with Transaction().start(DB_NAME, 0, context={'date': MONDAY},
+                    **extras) as transaction:
+                try:
+                    cls._setup_data()
+                except TransactionError as error:
+                    transaction.rollback()
+                    error.fix(extras)
+                    continue
+                transaction.commit()
+            break
+
+    @classmethod
+    def _setup_data(cls):
+        company, channel, products, users = (
+            FoodAidPortalTestCase._setup(None))
+        first, second = users
+        first.party.name = "Restos <script>alert(1)</script>"
+        first.party.save()
+        cls.products = [p.id for p in products]
+        cls.emails = [u.email for u in users]
+        with set_company(company):
+            sale = second.portal_place_order(
+                THURSDAY, {products[0].id: 1}, BEFORE_CUTOFF)
+        cls.other_sale = sale.id
+
+    def setUp(self):
+        self.client = Client(app)
+        patcher = patch(
+            'trytond.modules.food_aid_portal.routes.now',
+            return_value=BEFORE_CUTOFF)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.base = f'/{DB_NAME}/portal'
+
+    def token(self, path='/login'):
+        response = self.client.get(self.base + path)
+        match = re.search(
+            r'name="csrf_token" value="([0-9a-f]+)"', response.text)
+        return match.group(1)
+
+    def login(self, email=None):
+        response = self.client.post(self.base + '/login', data={
+                'email': email or self.emails[0],
+                'password': 'Portail-2026-secret',
+                'csrf_token': self.token(),
+                })
+        self.assertEqual(response.status_code, 302)
+
+    def sales(self):
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            Sale = Pool().get('sale.sale')
+            return sorted((s.id, s.party.name, tuple(sorted(
+                            (l.product.id, l.quantity) for l in s.lines)))
+                for s in Sale.search([]))
+
+    def test_headers_and_escaping(self):
+        "Pages carry the security headers and escape every value"
+        response = self.client.get(self.base + '/login')
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("frame-ancestors 'none'",
+            response.headers['Content-Security-Policy'])
+        self.assertEqual(response.headers['X-Frame-Options'], 'DENY')
+        self.assertEqual(
+            response.headers['X-Content-Type-Options'], 'nosniff')
+        self.assertEqual(response.headers['Referrer-Policy'], 'no-referrer')
+        self.login()
+        response = self.client.get(self.base + '/')
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn('<script>', response.text)
+        self.assertIn('&lt;script&gt;', response.text)
+
+    def test_login_refused(self):
+        "A wrong password or a form without token does not log in"
+        response = self.client.post(self.base + '/login', data={
+                'email': self.emails[0], 'password': 'wrong',
+                'csrf_token': self.token()})
+        self.assertEqual(response.status_code, 400)
+        response = self.client.post(self.base + '/login', data={
+                'email': self.emails[0],
+                'password': 'Portail-2026-secret'})
+        self.assertEqual(response.status_code, 403)
+        response = self.client.get(self.base + '/')
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response.location.endswith('/portal/login'))
+
+    def test_order_bad_input(self):
+        "Forged, malformed or excessive orders change nothing"
+        before = self.sales()
+        self.login()
+        token = self.token('/')
+        quantity = f'quantity_{self.products[0]}'
+        cases = [
+            ({quantity: '3'}, 403),
+            ({quantity: 'abc', 'csrf_token': token}, 400),
+            ({quantity: '0', 'csrf_token': token}, 400),
+            ({quantity: '-1', 'csrf_token': token}, 400),
+            ({quantity: '1e9', 'csrf_token': token}, 400),
+            ({quantity: 'nan', 'csrf_token': token}, 400),
+            ({'quantity_999999': '1', 'csrf_token': token}, 400),
+            ({'quantity_x': '1', 'csrf_token': token}, 400),
+            ]
+        for data, status in cases:
+            with self.subTest(data=data):
+                response = self.client.post(self.base + '/order', data=dict(
+                        data, delivery_date=THURSDAY.isoformat()))
+                self.assertEqual(response.status_code, status)
+                self.assertEqual(self.sales(), before)
+        # after the cut-off
+        with patch('trytond.modules.food_aid_portal.routes.now',
+                return_value=AFTER_CUTOFF):
+            response = self.client.post(self.base + '/order', data={
+                    quantity: '2', 'csrf_token': token,
+                    'delivery_date': THURSDAY.isoformat()})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.sales(), before)
+
+    def test_other_party_not_found(self):
+        "Another party's order and invoice answer 404"
+        self.login()
+        response = self.client.get(
+            self.base + f'/orders/{self.other_sale}')
+        self.assertEqual(response.status_code, 404)
+        response = self.client.get(
+            self.base + f'/invoices/{self.other_sale}.pdf')
+        self.assertEqual(response.status_code, 404)
+        response = self.client.get(self.base + '/orders/x')
+        self.assertEqual(response.status_code, 404)
+
+    def test_order_and_logout(self):
+        "The partner orders, sees its order and logs out"
+        self.login()
+        token = self.token('/')
+        response = self.client.post(self.base + '/order', data={
+                f'quantity_{self.products[1]}': '4,5',
+                f'quantity_{self.products[2]}': '',
+                'csrf_token': token,
+                'delivery_date': THURSDAY.isoformat()})
+        self.assertEqual(response.status_code, 302)
+        mine = [s for s in self.sales() if s[1].startswith('Restos')]
+        self.assertEqual(mine[-1][2], ((self.products[1], 4.5),))
+        response = self.client.get(self.base + '/orders')
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(f'/orders/{mine[-1][0]}', response.text)
+        self.assertNotIn(f'/orders/{self.other_sale}"', response.text)
+        response = self.client.post(self.base + '/logout', data={
+                'csrf_token': self.token('/')})
+        self.assertEqual(response.status_code, 302)
+        response = self.client.get(self.base + '/orders')
+        self.assertEqual(response.status_code, 302)
+
+    def test_session_expired(self):
+        "An expired session sends the partner back to the login"
+        self.login()
+        self.assertEqual(self.client.get(self.base + '/').status_code, 200)
+        with Transaction().start(DB_NAME, 0):
+            Session = Pool().get('web.user.session')
+            table = Session.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update(
+                    [table.create_date, table.write_date],
+                    [dt.datetime(2000, 1, 1), dt.datetime(2000, 1, 1)]))
+            Transaction().commit()
+        response = self.client.get(self.base + '/')
+        self.assertEqual(response.status_code, 302)
+
+    def test_invited_partner_sets_password(self):
+        "The invitation's link sets the password once"
+        with Transaction().start(DB_NAME, 0):
+            User = Pool().get('web.user')
+            user, = User.search([('email', '=', self.emails[1])])
+            user.set_reset_password_token()
+            user.save()
+            token = user.reset_password_token
+            Transaction().commit()
+        path = f'/password?email={self.emails[1]}&token={token}'
+        data = {'email': self.emails[1], 'token': token,
+            'password': 'Nouveau-2026-secret',
+            'confirm': 'Nouveau-2026-secret'}
+        response = self.client.post(self.base + '/password', data=data)
+        self.assertEqual(response.status_code, 403)
+        data['csrf_token'] = self.token(path)
+        response = self.client.post(self.base + '/password', data=data)
+        self.assertEqual(response.status_code, 200)
+        response = self.client.post(self.base + '/password', data=data)
+        self.assertEqual(response.status_code, 400)
+        response = self.client.post(self.base + '/login', data={
+                'email': self.emails[1], 'password': 'Nouveau-2026-secret',
+                'csrf_token': self.token()})
+        self.assertEqual(response.status_code, 302)
 
 
 del ModuleTestCase
