@@ -772,7 +772,8 @@ class Bench:
         quantities in kilograms, amount and number of documents"""
         from sql import Literal
         from sql.aggregate import Count, Sum
-        from sql.functions import DateTrunc
+        from trytond.modules.food_aid_reporting.reporting import (
+            truncate as DateTrunc)
         from trytond.pool import Pool
         pool = Pool()
         sale = pool.get('sale.sale').__table__()

@@ -76,6 +76,9 @@ class Server:
             try:
                 self.call('common.server.version', [])
                 return
+            except urllib.error.HTTPError:
+                # it answers: without a session, as it should
+                return
             except OSError:
                 if time.monotonic() > deadline or self.process.poll():
                     self.process.kill()
