@@ -282,7 +282,7 @@ class FoodAidSubsidyTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_grant_access(self):
-        "Warehouse staff see no grant; accounting manages them"
+        "Warehouse staff see no grant; accounting reads them, manages claims"
         pool = Pool()
         Grant = pool.get('food_aid.grant')
         GrantLine = pool.get('food_aid.grant.line')
@@ -328,19 +328,24 @@ class FoodAidSubsidyTestCase(CompanyTestMixin, ModuleTestCase):
         with transaction.set_user(accountant.id), \
                 transaction.set_context(_check_access=True,
                     company=company.id):
-            created, = Grant.create([{
-                        'reference': 'CAF-16-2026', 'funder': funder.id,
-                        'program': 'caf_msa', 'company': company.id,
-                        'currency': company.currency.id,
-                        'amount': D('500.00'),
-                        'date_start': dt.date(2026, 1, 1),
-                        'coverage': 'percentage', 'rate': D('0.5')}])
-            Grant.write([created], {'amount': D('800.00')})
-            self.assertEqual(created.amount, D('800.00'))
-            self.assertEqual(
-                [g.id for g in Grant.search([])], [created.id, grant.id])
+            # accounting reads grants and the ledger, manages claims only
+            self.assertEqual([g.id for g in Grant.search([])], [grant.id])
             self.assertEqual(
                 [l.id for l in GrantLine.search([])], [line.id])
+            with self.assertRaises(AccessError):
+                Grant.create([{
+                            'reference': 'CAF-16-2026', 'funder': funder.id,
+                            'program': 'caf_msa', 'company': company.id,
+                            'currency': company.currency.id,
+                            'amount': D('500.00'),
+                            'date_start': dt.date(2026, 1, 1),
+                            'coverage': 'percentage', 'rate': D('0.5')}])
+            with self.assertRaises(AccessError):
+                Grant.write([grant], {'amount': D('800.00')})
+            with self.assertRaises(AccessError):
+                GrantLine.write([line], {'amount': D('1.00')})
+            self.assertEqual(
+                [c.id for c in Claim.search([])], [claim.id])
 
     @with_transaction()
     def test_claim_description_company_language(self):
