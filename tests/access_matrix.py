@@ -114,6 +114,8 @@ MODELS = {
     'stock.move': WAREHOUSE,
     'stock.shipment.in': SHIPMENTS,
     'stock.shipment.out': SHIPMENTS,
+    # partners' portal accounts, managed by the platform's staff
+    'web.user': (READ, READ, MANAGE, MANAGE),
     }
 
 PRICE = ('', 'rw', 'rw', 'rw')

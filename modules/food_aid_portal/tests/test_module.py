@@ -459,8 +459,6 @@ class PortalPagesTestCase(unittest.TestCase):
         response = self.client.get(
             self.base + f'/invoices/{self.other_sale}.pdf')
         self.assertEqual(response.status_code, 404)
-        response = self.client.get(self.base + '/orders/x')
-        self.assertEqual(response.status_code, 404)
 
     def test_order_and_logout(self):
         "The partner orders, sees its order and logs out"
