@@ -9,6 +9,7 @@ from sql import Null
 from sql.aggregate import Sum
 
 from trytond.model import ModelView, fields
+from trytond.modules.food_aid.access import check_company
 from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -123,6 +124,7 @@ class ProducerStatementReport(DocumentMixin, Report):
         Party = pool.get('party.party')
         context = super().get_context(records, header, data)
         company = Company(data['company'])
+        check_company(company)
         producer = Party(data['producer'])
         date_start, date_end = data['date_start'], data['date_end']
         with Transaction().set_context(company=company.id):

@@ -4,6 +4,7 @@
 from dateutil.relativedelta import relativedelta
 
 from trytond.model import ModelView, fields
+from trytond.modules.food_aid.access import check_company
 from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
 from trytond.report import Report
@@ -71,6 +72,7 @@ class ActivityReport(DocumentMixin, Report):
         Company = pool.get('company.company')
         context = super().get_context(records, header, data)
         company = Company(data['company'])
+        check_company(company)
         month = data['month']
         end = month + relativedelta(months=1, days=-1)
         context['company'] = company
