@@ -172,6 +172,10 @@ class ScenarioItem(pytest.Item):
             suite.run(result)
         finally:
             os.chdir(cwd)
+            # a scenario may print its documents in their template's format
+            import trytond.config
+            if trytond.config.has_section('food_aid'):
+                trytond.config.remove_section('food_aid')
         problems = result.failures + result.errors
         if problems:
             raise ScenarioFailure('\n'.join(text for _, text in problems))

@@ -21,7 +21,11 @@ logger = logging.getLogger(__name__)
 
 
 def converter_available():
-    "Tell if the program that converts the reports to PDF is installed"
+    """Tell if the documents are converted to PDF: when the converting
+    program is installed, unless [food_aid] document_format = odt (the
+    scenarios read the templates' own format)"""
+    if config.get('food_aid', 'document_format', default='pdf') != 'pdf':
+        return False
     command = config.get('report', 'convert_command', default=None)
     program = shlex.split(command)[0] if command else DEFAULT_CONVERTER
     return shutil.which(program) is not None
