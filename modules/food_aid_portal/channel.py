@@ -49,7 +49,7 @@ class Channel(metaclass=PoolMeta):
     def default_order_cutoff_hour(cls):
         return 12
 
-    def order_cutoff(self, delivery_date):
+    def cutoff_of(self, delivery_date):
         "Return the moment from which the order of the delivery is closed"
         days = (delivery_date.weekday() - int(self.order_cutoff_weekday)) % 7
         # a cut-off on the delivery day itself closes the previous week
@@ -63,6 +63,6 @@ class Channel(metaclass=PoolMeta):
         date = now.date()
         date += dt.timedelta(
             days=(int(self.order_delivery_weekday) - date.weekday()) % 7)
-        while self.order_cutoff(date) <= now:
+        while self.cutoff_of(date) <= now:
             date += dt.timedelta(days=7)
         return date

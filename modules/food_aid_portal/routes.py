@@ -318,7 +318,7 @@ def catalogue_body(request, database_name, user, delivery_date, error=''):
     currency = user.portal_company.currency
     items = user.portal_catalogue(delivery_date, exclude_sale=sale)
     channel = user.portal_channel
-    cutoff = channel.order_cutoff(delivery_date)
+    cutoff = channel.cutoff_of(delivery_date)
     subsidised = any(i.subsidy for i in items)
     head = [
         gettext('food_aid_portal.msg_product'),

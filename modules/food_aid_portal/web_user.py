@@ -135,7 +135,7 @@ class User(metaclass=PoolMeta):
                 state=sale.state_string)
         channel = sale.channel or self.portal_channel
         if sale.shipping_date:
-            cutoff = channel.order_cutoff(sale.shipping_date)
+            cutoff = channel.cutoff_of(sale.shipping_date)
             if cutoff <= now:
                 return gettext('food_aid_portal.msg_order_cutoff_passed',
                     cutoff=cutoff.strftime('%d/%m/%Y %H:%M'))
@@ -287,10 +287,10 @@ class User(metaclass=PoolMeta):
             reason = self.portal_order_closed_reason(sale, now)
             if reason:
                 raise OrderCutoffError(reason)
-        if self.portal_channel.order_cutoff(delivery_date) <= now:
+        if self.portal_channel.cutoff_of(delivery_date) <= now:
             raise OrderCutoffError(gettext(
                     'food_aid_portal.msg_order_cutoff_passed',
-                    cutoff=self.portal_channel.order_cutoff(
+                    cutoff=self.portal_channel.cutoff_of(
                         delivery_date).strftime('%d/%m/%Y %H:%M')))
         catalogue = {
             i.product.id: i for i in self.portal_catalogue(

@@ -57,7 +57,7 @@ class FoodAidPortalTestCase(CompanyTestMixin, ModuleTestCase):
         channel = Channel(order_delivery_weekday='3',
             order_cutoff_weekday='0', order_cutoff_hour=12)
         self.assertEqual(
-            channel.order_cutoff(THURSDAY), dt.datetime(2026, 3, 2, 12))
+            channel.cutoff_of(THURSDAY), dt.datetime(2026, 3, 2, 12))
         self.assertEqual(channel.next_delivery_date(BEFORE_CUTOFF), THURSDAY)
         self.assertEqual(
             channel.next_delivery_date(AFTER_CUTOFF),
@@ -68,7 +68,7 @@ class FoodAidPortalTestCase(CompanyTestMixin, ModuleTestCase):
         # a cut-off on the delivery day closes the week before
         channel.order_cutoff_weekday = '3'
         self.assertEqual(
-            channel.order_cutoff(THURSDAY), dt.datetime(2026, 2, 26, 12))
+            channel.cutoff_of(THURSDAY), dt.datetime(2026, 2, 26, 12))
 
     def _setup(self, products=3, subsidy=True):
         """Create the company, two partners of a food-aid channel with their
