@@ -106,7 +106,7 @@ class Server:
 
     def login(self):
         user, key = self.rpc(
-            'common.db.login', 'admin', {'password': PASSWORD})
+            'common.db.login', 'admin', {'password': PASSWORD})[:2]
         self.session = f'admin:{user}:{key}'
         self.user = user
         self.context = self.rpc('model.res.user.get_preferences', True, {})
