@@ -15,6 +15,7 @@ import unittest
 from decimal import Decimal
 
 from trytond.model import ModelStorage
+from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
@@ -410,3 +411,78 @@ class CompanyIsolationTestCase(unittest.TestCase):
                     Report.execute([], dict(data, company=company_a.id))
         self.assertEqual(leaks, [])
         self.assertFalse(set(records) - bound, msg="fixture models not bound")
+
+    @with_transaction()
+    def test_closed_grant_relations(self):
+        "A manager changes no eligibility of a closed grant, even row by row"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Grant = pool.get('food_aid.grant')
+        GrantChannel = pool.get('food_aid.grant-food_aid.channel')
+        Channel = pool.get('food_aid.channel')
+        transaction = Transaction()
+        company = create_company("Jardin de Charente")
+        with set_company(company), transaction.set_user(0):
+            records = self.create_records(company)
+        grant = records['food_aid.grant']
+        table = Grant.__table__()
+        transaction.connection.cursor().execute(*table.update(
+                [table.state], ['closed'], where=table.id == grant.id))
+        manager, = User.create([{
+                    'name': "Coordination", 'login': 'coordination',
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'groups': [('add', [
+                                ModelData.get_id(*x.split('.'))
+                                for x in access_matrix.ROLES['manager']])],
+                    }])
+        catering = Channel(ModelData.get_id('food_aid', 'channel_catering'))
+        with transaction.set_user(manager.id), \
+                transaction.set_context(
+                    User.get_preferences(context_only=True),
+                    _check_access=True):
+            relation, = GrantChannel.search([('grant', '=', grant.id)])
+            for call in [
+                    lambda: GrantChannel.delete([relation]),
+                    lambda: GrantChannel.create([{
+                                'grant': grant.id,
+                                'channel': catering.id}]),
+                    lambda: Grant.write([Grant(grant.id)], {
+                            'channels': [('add', [catering.id])]}),
+                    ]:
+                with self.assertRaises(UserError):
+                    call()
+
+    @with_transaction()
+    def test_other_company_export(self):
+        "A user of company B exports nothing of company A's canteens"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Export = pool.get('food_aid.reporting.ma_cantine', type='wizard')
+        transaction = Transaction()
+        company_a = create_company("Jardin de Charente")
+        company_b = create_company("Jardin de Vienne")
+        with set_company(company_a), transaction.set_user(0):
+            records = self.create_records(company_a)
+        customer = records['sale.sale'].party
+        user_b, = User.create([{
+                    'name': "Vienne", 'login': 'vienne',
+                    'companies': [('add', [company_b.id])],
+                    'company': company_b.id,
+                    'groups': [('add', [
+                                ModelData.get_id(*x.split('.'))
+                                for x in access_matrix.ROLES['manager']])],
+                    }])
+        with transaction.set_user(user_b.id), \
+                transaction.set_context(
+                    User.get_preferences(context_only=True),
+                    _check_access=True):
+            session_id, _, _ = Export.create()
+            export = Export(session_id)
+            export.start.company = company_a
+            export.start.customer = customer
+            export.start.year = dt.date.today().year
+            with self.assertRaises(AccessError):
+                export.transition_export()

@@ -276,7 +276,7 @@ class DonationLine(ModelSQL, ModelView):
         domain=[('type', '=', 'goods')])
     quantity = fields.Float(
         "Quantity", digits='unit', required=True,
-        domain=[('quantity', '>', 0)])
+        domain=[('quantity', '>=', 0)])
     unit = fields.Function(
         fields.Many2One('product.uom', "Unit"), 'on_change_with_unit')
     unit_value = fields.Numeric(

@@ -491,12 +491,22 @@ class FamilyReporting(
 
     food_family = fields.Selection(
         FOOD_FAMILIES, "Food Family", sort=False, readonly=True)
-    food_family_string = food_family.translated('food_family')
+    # a field, so that the graph shows the family's French label
+    food_family_string = fields.Function(
+        fields.Char("Food Family"), 'get_food_family_string')
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, ('quantity_kg', 'DESC'))
+
+    @classmethod
+    def get_food_family_string(cls, records, name):
+        labels = dict(
+            cls.fields_get(['food_family'])['food_family']['selection'])
+        return {
+            r.id: labels.get(r.food_family, r.food_family or '')
+            for r in records}
 
     @classmethod
     def _columns(cls, source):
