@@ -8,6 +8,7 @@ A model added to a module without its row in the matrix, or a right that
 differs from it, fails here: a hole in the rights cannot be added silently.
 """
 import datetime as dt
+from contextlib import contextmanager
 import importlib
 import importlib.util
 import pathlib
@@ -179,6 +180,35 @@ def company_bound_models(models):
     return bound
 
 
+def company_user(login, company, roles):
+    "Create a user of the company with the groups of the roles"
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    groups = {
+        ModelData.get_id(*xml_id.split('.'))
+        for role in roles for xml_id in access_matrix.ROLES[role]}
+    user, = User.create([{
+                'name': login, 'login': login,
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                'groups': [('add', list(groups))],
+                }])
+    return user
+
+
+@contextmanager
+def acting_as(user):
+    "Run as the user, with the user's companies and access checked"
+    User = Pool().get('res.user')
+    transaction = Transaction()
+    with transaction.set_user(user.id), \
+            transaction.set_context(
+                User.get_preferences(context_only=True),
+                _check_access=True):
+        yield
+
+
 class CompanyIsolationTestCase(unittest.TestCase):
     "A user of one company sees and changes nothing of another's"
 
@@ -333,8 +363,6 @@ class CompanyIsolationTestCase(unittest.TestCase):
     def test_other_company_sees_and_changes_nothing(self):
         "A user of company B neither reads, changes nor deletes A's records"
         pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         Rule = pool.get('ir.rule')
         transaction = Transaction()
 
@@ -342,25 +370,10 @@ class CompanyIsolationTestCase(unittest.TestCase):
         company_b = create_company("Jardin de Vienne")
         with set_company(company_a), transaction.set_user(0):
             records = self.create_records(company_a)
-        groups = {
-            ModelData.get_id(*x.split('.'))
-            for xml_ids in access_matrix.ROLES.values() for x in xml_ids}
-        user_a, user_b = User.create([{
-                    'name': "Charente", 'login': 'charente',
-                    'companies': [('add', [company_a.id])],
-                    'company': company_a.id,
-                    'groups': [('add', list(groups))],
-                    }, {
-                    'name': "Vienne", 'login': 'vienne',
-                    'companies': [('add', [company_b.id])],
-                    'company': company_b.id,
-                    'groups': [('add', list(groups))],
-                    }])
+        user_a = company_user('charente', company_a, access_matrix.ROLES)
+        user_b = company_user('vienne', company_b, access_matrix.ROLES)
         # the user of company A, with the same groups, reads them all
-        with transaction.set_user(user_a.id), \
-                transaction.set_context(
-                    User.get_preferences(context_only=True),
-                    _check_access=True):
+        with acting_as(user_a):
             for model, record in records.items():
                 self.assertEqual(
                     pool.get(model).search([('id', '=', record.id)]),
@@ -368,10 +381,7 @@ class CompanyIsolationTestCase(unittest.TestCase):
 
         bound = company_bound_models(project_models())
         leaks = []
-        with transaction.set_user(user_b.id), \
-                transaction.set_context(
-                    User.get_preferences(context_only=True),
-                    _check_access=True):
+        with acting_as(user_b):
             for model in sorted(bound):
                 Model = pool.get(model)
                 if model not in records:
@@ -416,7 +426,6 @@ class CompanyIsolationTestCase(unittest.TestCase):
     def test_closed_grant_relations(self):
         "A manager changes no eligibility of a closed grant, even row by row"
         pool = Pool()
-        User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
         Grant = pool.get('food_aid.grant')
         GrantChannel = pool.get('food_aid.grant-food_aid.channel')
@@ -429,19 +438,9 @@ class CompanyIsolationTestCase(unittest.TestCase):
         table = Grant.__table__()
         transaction.connection.cursor().execute(*table.update(
                 [table.state], ['closed'], where=table.id == grant.id))
-        manager, = User.create([{
-                    'name': "Coordination", 'login': 'coordination',
-                    'companies': [('add', [company.id])],
-                    'company': company.id,
-                    'groups': [('add', [
-                                ModelData.get_id(*x.split('.'))
-                                for x in access_matrix.ROLES['manager']])],
-                    }])
+        manager = company_user('coordination', company, ['manager'])
         catering = Channel(ModelData.get_id('food_aid', 'channel_catering'))
-        with transaction.set_user(manager.id), \
-                transaction.set_context(
-                    User.get_preferences(context_only=True),
-                    _check_access=True):
+        with acting_as(manager):
             relation, = GrantChannel.search([('grant', '=', grant.id)])
             for call in [
                     lambda: GrantChannel.delete([relation]),
@@ -458,8 +457,6 @@ class CompanyIsolationTestCase(unittest.TestCase):
     def test_other_company_export(self):
         "A user of company B exports nothing of company A's canteens"
         pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         Export = pool.get('food_aid.reporting.ma_cantine', type='wizard')
         transaction = Transaction()
         company_a = create_company("Jardin de Charente")
@@ -467,18 +464,8 @@ class CompanyIsolationTestCase(unittest.TestCase):
         with set_company(company_a), transaction.set_user(0):
             records = self.create_records(company_a)
         customer = records['sale.sale'].party
-        user_b, = User.create([{
-                    'name': "Vienne", 'login': 'vienne',
-                    'companies': [('add', [company_b.id])],
-                    'company': company_b.id,
-                    'groups': [('add', [
-                                ModelData.get_id(*x.split('.'))
-                                for x in access_matrix.ROLES['manager']])],
-                    }])
-        with transaction.set_user(user_b.id), \
-                transaction.set_context(
-                    User.get_preferences(context_only=True),
-                    _check_access=True):
+        user_b = company_user('vienne', company_b, ['manager'])
+        with acting_as(user_b):
             session_id, _, _ = Export.create()
             export = Export(session_id)
             export.start.company = company_a

@@ -573,7 +573,8 @@ class SaleLine(metaclass=PoolMeta):
 class SaleLineFee(ModelSQL, ModelView):
     "The part of a fee in the unit price of a sale line"
     __name__ = 'food_aid.sale.line.fee'
-    __access__ = {'line'}
+    # no __access__ to the line: the warehouse reads sale lines, not their
+    # fees; the breakdown has rights and a company rule of its own
 
     line = fields.Many2One(
         'sale.line', "Sale Line", required=True, ondelete='CASCADE')
