@@ -509,7 +509,7 @@ class Allocation(Workflow, ModelSQL, ModelView):
         for allocation in allocations:
             producers = defaultdict(list)
             for line in allocation.lines:
-                producers[line.producer].append(line)
+                producers[line.get_purchase_party()].append(line)
             for producer in sorted(producers, key=lambda p: p.id):
                 purchase = allocation._get_purchase(producer)
                 purchases.append(purchase)
@@ -608,6 +608,10 @@ class AllocationLine(ModelSQL, ModelView):
     def get_amount(self, name):
         return self.currency.round(
             Decimal(str(self.quantity)) * self.unit_price)
+
+    def get_purchase_party(self):
+        "Return the supplier of the purchase that orders the line"
+        return self.producer
 
     def get_purchase_line(self, purchase):
         "Return the purchase line that orders the allocated quantity"
