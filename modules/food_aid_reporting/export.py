@@ -17,6 +17,9 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .exceptions import MaCantineExportError
 from .reporting import SALE_STATES, local_radius, product_origin_query
 
+# The years that can be declared to ma-cantine
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
 # The columns of the ma-cantine purchase import (achats_siret.json)
 MA_CANTINE_COLUMNS = [
     'siret', 'description', 'fournisseur', 'date', 'prix_ht',
@@ -58,9 +61,10 @@ class MaCantineExportStart(ModelView):
             'company': Eval('company', -1),
             },
         depends={'company'})
+    # shown without thousands separator: the view's grouping="0"
     year = fields.Integer(
         "Year", required=True,
-        domain=[('year', '>=', 2000), ('year', '<=', 2100)])
+        domain=[('year', '>=', YEAR_MIN), ('year', '<=', YEAR_MAX)])
 
     @classmethod
     def default_company(cls):
@@ -148,6 +152,10 @@ def ma_cantine_rows(company, customer, year):
     Date = pool.get('ir.date')
     cursor = Transaction().connection.cursor()
 
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise MaCantineExportError(gettext(
+                'food_aid_reporting.msg_ma_cantine_year', year=year,
+                minimum=YEAR_MIN, maximum=YEAR_MAX))
     today = Date.today()
     date_start = dt.date(year, 1, 1)
     # the platform refuses purchases dated in the future

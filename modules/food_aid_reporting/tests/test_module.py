@@ -568,6 +568,29 @@ class FoodAidReportingTestCase(CompanyTestMixin, ModuleTestCase):
                 ma_cantine_rows(company, s.canteen, YEAR)
 
     @with_transaction()
+    def test_ma_cantine_year(self):
+        "The year reads 2025, not 2 025; a year out of range is refused"
+        from lxml import etree
+        pool = Pool()
+        Start = pool.get('food_aid.reporting.ma_cantine.start')
+        arch = etree.fromstring(
+            Start.fields_view_get(view_type='form')['arch'])
+        field, = arch.xpath('//field[@name="year"]')
+        # sao groups the thousands of an Integer unless told not to
+        self.assertEqual(field.get('grouping'), '0')
+        self.assertEqual(Start.year.domain, [
+                ('year', '>=', 2000), ('year', '<=', 2100)])
+        company = create_company()
+        with set_company(company):
+            s = Scenario(company)
+            for year in [0, 1999, 2101, 20250]:
+                with self.assertRaisesRegex(
+                        MaCantineExportError,
+                        f'Year {year} cannot be declared to ma-cantine: '
+                        'give a year from 2000 to 2100'):
+                    ma_cantine_rows(company, s.canteen, year)
+
+    @with_transaction()
     def test_activity_and_egalim_reports(self):
         "The printed reports come out with the month's figures"
         pool = Pool()
