@@ -49,6 +49,8 @@ REPORTS = [
     ('food_aid.reporting.producer', True),
     ('food_aid.reporting.mmpt', True),
     ('food_aid.reporting.egalim', False),
+    ('food_aid.reporting.grant', False),
+    ('food_aid.reporting.loss', False),
     ]
 # the channel panel is shown twice, in kilograms and in euros
 DASHBOARD = [
@@ -85,6 +87,8 @@ def parse_args(args=None):
     parser.add_argument('--profile', choices=sorted(MODULES),
         help=argparse.SUPPRESS)
     parser.add_argument('--output', help=argparse.SUPPRESS)
+    parser.add_argument('--keep', action='store_true',
+        help="keep the project's database of a PostgreSQL run")
     return parser.parse_args(args)
 
 
@@ -123,6 +127,8 @@ def spawn(profile, options):
             '--output', output.name, '--scale', str(options.scale),
             '--lines', str(options.lines), '--repeat', str(options.repeat),
             '--uri', options.uri, '--cache', options.cache]
+        if options.keep:
+            command.append('--keep')
         if options.month:
             command += ['--month', str(options.month)]
         process = subprocess.run(command, env=env)
@@ -242,16 +248,19 @@ def median(runs, key):
 
 def run_profile(options):
     from trytond import backend
+    from trytond.pool import Pool
     from trytond.tests.test_tryton import activate_module, db_exist, drop_db
     if backend.name == 'postgresql' and db_exist():
         drop_db()
     activate_module(MODULES[options.profile])
+    # run as a server does: the test mode validates the function fields too
+    Pool.test = False
     count_queries()
     bench = Bench(options)
     try:
         results = bench.run()
     finally:
-        if backend.name == 'postgresql':
+        if backend.name == 'postgresql' and not options.keep:
             drop_db()
     with open(options.output, 'w', encoding='utf-8') as fp:
         json.dump(results, fp)
@@ -352,6 +361,7 @@ class Bench:
             self.products = [t.products[0].id for t in templates]
             self.kilogram = kilogram.id
             channels = self.setup_channels() if self.project else {}
+            self.food_aid = channels.get('food_aid')
             customers = []
             for index in range(300):
                 kind = CHANNEL_KINDS[index % 4]
@@ -464,6 +474,7 @@ class Bench:
                     'channels': [('add', [channels['food_aid']])],
                     }])
         Grant.run([grant])
+        self.grant = grant.id
 
     # -- the sale flows --
 
@@ -555,8 +566,10 @@ class Bench:
     # -- a year of a platform, in bulk SQL --
 
     def template_rows(self):
-        "A done sale and purchase with one line each, copied in bulk"
+        """A done sale and purchase with one line each, a grant line and a
+        loss, copied in bulk"""
         from trytond.pool import Pool
+        from trytond.transaction import without_check_access
         pool = Pool()
         Sale = pool.get('sale.sale')
         Purchase = pool.get('purchase.purchase')
@@ -585,10 +598,38 @@ class Bench:
                                     'unit_price': Decimal('1.2000'),
                                     }])],
                     }])
+        GrantLine = pool.get('food_aid.grant.line')
+        Location = pool.get('stock.location')
+        Move = pool.get('stock.move')
+        ModelData = pool.get('ir.model.data')
+        line, = sale.lines
+        with without_check_access():
+            grant_line, = GrantLine.create([{
+                        'grant': self.grant, 'sale_line': line.id,
+                        'customer': party, 'product': line.product.id,
+                        'date': sale.sale_date, 'quantity': 1,
+                        'unit': self.kilogram, 'full_amount': line.amount,
+                        'amount': Decimal('1.20'), 'state': 'reserved',
+                        }])
+        storage, = Location.search([('type', '=', 'storage')], limit=1)
+        loss, = Move.create([{
+                    'company': self.company, 'product': self.products[0],
+                    'unit': self.kilogram, 'quantity': 1,
+                    'from_location': storage.id,
+                    'to_location': ModelData.get_id(
+                        'stock', 'location_lost_found'),
+                    'effective_date': sale.sale_date,
+                    'cost_price': Decimal('1.2000'),
+                    'unit_price': None, 'currency': None,
+                    'loss_reason': 'spoiled',
+                    }])
         # the reports read the state; the workflow is Tryton's own
         Sale.write([sale], {'state': 'done'})
         Purchase.write([purchase], {'state': 'done'})
         return {
+            'food_aid_grant_line': self.read_row(
+                'food_aid_grant_line', grant_line.id),
+            'stock_move': self.read_row('stock_move', loss.id),
             'sale_sale': self.read_row('sale_sale', sale.id),
             'sale_line': self.read_row('sale_line', sale.lines[0].id),
             'purchase_purchase': self.read_row(
@@ -669,6 +710,9 @@ class Bench:
                 {k: v for k, v in s.items()
                     if k in templates['sale_sale']} for s in sales])
         self.insert('sale_line', templates['sale_line'], lines)
+        if state == 'done':
+            self.generate_grant_lines(sales, lines)
+            self.generate_losses(sale_lines // 100, dates)
         purchase_id = self.next_id('purchase_purchase')
         line_id = self.next_id('purchase_line')
         purchases, lines = [], []
@@ -697,6 +741,52 @@ class Bench:
         self.insert('purchase_line', templates['purchase_line'], lines)
         return len(sales) * 10
 
+    def generate_grant_lines(self, sales, lines):
+        "The grant pays 60 % of the lines sold to the food-aid organisations"
+        template = self.templates['food_aid_grant_line']
+        subsidised = {
+            s['id']: s for s in sales if s['channel'] == self.food_aid}
+        grant_id = self.next_id('food_aid_grant_line')
+        rows = []
+        for line in lines:
+            sale = subsidised.get(line['sale'])
+            if not sale:
+                continue
+            full = (Decimal(str(line['quantity'])) * line['unit_price']
+                ).quantize(Decimal('0.01'))
+            rows.append({
+                    'id': grant_id, 'grant': self.grant,
+                    'sale_line': line['id'], 'customer': sale['party'],
+                    'product': line['product'], 'date': sale['sale_date'],
+                    'quantity': line['quantity'], 'full_amount': full,
+                    'amount': (full * Decimal('0.6')).quantize(
+                        Decimal('0.01')),
+                    'state': 'invoiced',
+                    })
+            grant_id += 1
+        self.insert('food_aid_grant_line', template, rows)
+
+    def generate_losses(self, number, dates):
+        "Losses of the year, done moves to the lost and found"
+        rand = self.random
+        move_id = self.next_id('stock_move')
+        reasons = ['spoiled', 'damaged', 'expired', 'unsold', 'other']
+        rows = []
+        for index in range(max(number, 1)):
+            rows.append({
+                    'id': move_id, 'product': rand.choice(self.products),
+                    'quantity': float(rand.randint(1, 30)),
+                    'effective_date': rand.choice(dates), 'state': 'done',
+                    'loss_reason': rand.choice(reasons),
+                    })
+            move_id += 1
+        self.insert('stock_move', self.templates['stock_move'], rows)
+
+    def analyze(self):
+        "Statistics of the tables, as the database keeps them up to date"
+        from trytond.transaction import Transaction
+        Transaction().connection.cursor().execute('ANALYZE')
+
     def generate_year(self, sale_lines):
         from trytond.modules.company.tests import set_company
         from trytond.pool import Pool
@@ -713,6 +803,7 @@ class Bench:
         sizes = []
         for part in [total // 2, total - total // 2]:
             self.sale_lines += self.transact(self.generate_year, part)
+            self.transact(self.analyze)
             sizes.append(self.transact(self.measure_reports))
         return sizes
 
@@ -770,7 +861,7 @@ class Bench:
     def bare_query(self, name):
         """The plainest SQL aggregate of the report's rows: its grouping,
         quantities in kilograms, amount and number of documents"""
-        from sql import Literal
+        from sql import Literal, Null
         from sql.aggregate import Count, Sum
         from trytond.modules.food_aid_reporting.reporting import (
             truncate as DateTrunc)
@@ -802,6 +893,35 @@ class Bench:
                     & (purchase.purchase_date >= start)
                     & (purchase.purchase_date <= end),
                     group_by=[purchase.party, month]))
+        if name == 'food_aid.reporting.grant':
+            gline = pool.get('food_aid.grant.line').__table__()
+            grant = pool.get('food_aid.grant').__table__()
+            month = DateTrunc('month', gline.date)
+            return (gline
+                .join(grant, condition=gline.grant == grant.id)
+                .join(unit, 'LEFT', condition=gline.unit == unit.id)
+                .select(gline.grant, month,
+                    Sum(gline.quantity * unit.factor), Sum(gline.amount),
+                    Count(gline.sale_line, distinct=True),
+                    Count(gline.customer, distinct=True),
+                    where=(gline.state != 'cancelled')
+                    & (grant.company == self.company)
+                    & (gline.date >= start) & (gline.date <= end),
+                    group_by=[gline.grant, month]))
+        if name == 'food_aid.reporting.loss':
+            move = pool.get('stock.move').__table__()
+            month = DateTrunc('month', move.effective_date)
+            return (move
+                .join(unit, condition=move.unit == unit.id)
+                .select(move.loss_reason, month,
+                    Sum(move.quantity * unit.factor),
+                    Sum(move.quantity * move.cost_price), Count(move.id),
+                    where=(move.state == 'done')
+                    & (move.loss_reason != Null)
+                    & (move.company == self.company)
+                    & (move.effective_date >= start)
+                    & (move.effective_date <= end),
+                    group_by=[move.loss_reason, month]))
         month = DateTrunc('month', sale.sale_date)
         year = DateTrunc('year', sale.sale_date)
         keys = {
