@@ -78,12 +78,15 @@ def local_radius():
     return Configuration(1).get_local_radius()
 
 
-def product_origin_query(company, from_date=None, to_date=None, radius=None):
+def product_origin_query(
+        company, from_date=None, to_date=None, radius=None,
+        per_company=False):
     """Return a query of the share of each product bought locally
 
     The columns are product, local_ratio (the share of the quantity
     bought from producers within the radius) and producer_ratio (the share
-    bought directly from producers).
+    bought directly from producers); with per_company, also company: the
+    shares of each company's own purchases.
     """
     pool = Pool()
     Purchase = pool.get('purchase.purchase')
@@ -111,18 +114,24 @@ def product_origin_query(company, from_date=None, to_date=None, radius=None):
     if to_date:
         where &= purchase.purchase_date <= to_date
     total = NullIf(Sum(quantity), 0)
+    group_by = [line.product]
+    columns = []
+    if per_company:
+        group_by.append(purchase.company)
+        columns.append(purchase.company.as_('company'))
     return (line
         .join(purchase, condition=line.purchase == purchase.id)
         .join(party, condition=purchase.party == party.id)
         .join(unit, condition=line.unit == unit.id)
         .select(
             line.product.as_('product'),
+            *columns,
             (Sum(Case((is_local, quantity), else_=0.)) / total
                 ).as_('local_ratio'),
             (Sum(Case((is_producer, quantity), else_=0.)) / total
                 ).as_('producer_ratio'),
             where=where,
-            group_by=[line.product]))
+            group_by=group_by))
 
 
 def labelled_templates_query(organic=False):

@@ -1,0 +1,433 @@
+# This file is part of the food-aid platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""The network coordinator's consolidated figures, computed by hand from
+food_aid_reporting's scenario of a month of activity, in two gardens"""
+import csv
+import datetime as dt
+import io
+import unittest
+import zipfile
+from contextlib import contextmanager
+from decimal import Decimal
+
+from lxml import etree
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.food_aid.tests.tools import document_text
+from trytond.modules.food_aid_network.reporting import (
+    table_csv, table_ods)
+from trytond.modules.food_aid_reporting.tests.test_module import (
+    APRIL, MARCH, YEAR, OptionalScenario, count_queries, get_id)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
+
+D = Decimal
+GARDEN_FIGURES = [
+    'date', 'company', 'quantity_kg', 'food_aid_kg', 'catering_kg',
+    'basket_kg', 'other_kg', 'fruit_vegetable_kg', 'organic_kg', 'local_kg',
+    'organisations', 'persons', 'amount', 'subsidy_amount',
+    'producer_paid_amount', 'producer_price_amount', 'priced_amount',
+    'loss_kg', 'loss_value',
+    ]
+
+
+class NetworkScenario:
+    """Two gardens of the network and a third outside the coordinator's:
+
+    Each garden runs food_aid_reporting's month of activity with its
+    grants and losses (OptionalScenario): in March 10 kg of carrots (organic,
+    fruit and vegetables) for the Restos and 21 kg of carrots and 5 kg of
+    lentils for the canteen, 86.00 of sales, 17.00 of grants (7.00
+    mmpt_local, 10.00 pat), 41.00 of purchases from the producers, 5 kg of
+    losses worth 4.60; in April 4 kg of lentils for the Restos, 6.00, a
+    grant of 3.00 (mmpt_local) and 1 kg of losses worth 1.00.  The Restos
+    count 120 persons over the year.  The near farm sold 30 of the 40 kg
+    of carrots: 3/4 of the carrots are local.
+    In Charente the producers get 0.60 of the Restos' carrots at 1.00 and
+    1.20 of the canteen's at 2.00, nothing of the other lines (no fair
+    price, no cost price).
+    In Vienne a household buys 8 kg of carrots at 2.50 in a basket in
+    April.  Charente sells 50 kg of carrots to Vienne: a sale inside the
+    network, counted nowhere.
+    """
+
+    def __init__(self, third=True):
+        pool = Pool()
+        Channel = pool.get('food_aid.channel')
+        Party = pool.get('party.party')
+        Line = pool.get('sale.line')
+        self.charente = create_company("Jardin de Charente")
+        self.vienne = create_company("Jardin de Vienne")
+        self.gironde = create_company("Jardin de Gironde") if third else None
+        with set_company(self.charente):
+            self.a = OptionalScenario(self.charente, suffix=' C')
+            # without fair price the producers' price is the cost price, 0
+            restos, = Line.search([
+                    ('sale.party', '=', self.a.restos.id),
+                    ('product', '=', self.a.carrots.id),
+                    ('sale.state', '=', 'confirmed'),
+                    ])
+            canteen, = Line.search([
+                    ('sale.party', '=', self.a.canteen.id),
+                    ('product', '=', self.a.carrots.id),
+                    ])
+            Line.write([restos], {'producer_price': D('0.60')},
+                [canteen], {'producer_price': D('1.20')})
+            self.internal = self.a.sale(
+                self.vienne.party, self.a.food_aid, MARCH.replace(day=20),
+                [(self.a.carrots, 50, 'kg', '0.90', None)])
+        with set_company(self.vienne):
+            self.b = OptionalScenario(self.vienne, suffix=' V')
+            basket, = Channel.create([{
+                        'name': "Paniers", 'code': 'NET-PAN',
+                        'kind': 'basket'}])
+            household, = Party.create([{
+                        'name': "Famille Martin",
+                        'addresses': [('create', [{'city': "Poitiers"}])],
+                        }])
+            self.b.sale(household, basket, APRIL.replace(day=8), [
+                    (self.b.carrots, 8, 'kg', '2.50', None)])
+        if self.gironde:
+            with set_company(self.gironde):
+                self.c = OptionalScenario(self.gironde, suffix=' G')
+
+    def coordinator(self, login, companies):
+        "A user of the coordinator group only, in the companies"
+        pool = Pool()
+        User = pool.get('res.user')
+        user, = User.create([{
+                    'name': login, 'login': login,
+                    'companies': [('add', [c.id for c in companies])],
+                    'company': companies[0].id,
+                    'groups': [('add', [get_id(
+                                    'food_aid_network',
+                                    'group_network_coordinator')])],
+                    }])
+        return user
+
+
+@contextmanager
+def acting_as(user, **context):
+    "Run as the user, with the user's preferences and access checked"
+    User = Pool().get('res.user')
+    transaction = Transaction()
+    with transaction.set_user(user.id), \
+            transaction.set_context(
+                User.get_preferences(context_only=True),
+                _check_access=True, **context):
+        yield
+
+
+def year(**context):
+    values = {
+        'from_date': dt.date(YEAR, 1, 1),
+        'to_date': dt.date(YEAR, 12, 31),
+        'period': 'month',
+        }
+    values.update(context)
+    return values
+
+
+def figures(records, names):
+    def value(record, name):
+        value = getattr(record, name)
+        if hasattr(value, 'id'):
+            return value.id
+        if isinstance(value, float):
+            return round(value, 3)
+        return value
+    return sorted(tuple(value(r, n) for n in names) for r in records)
+
+
+class NetworkReportingTestCase(unittest.TestCase):
+    "The network coordinator's consolidated figures"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('food_aid_network')
+
+    @with_transaction()
+    def test_garden_figures(self):
+        "Garden by garden and by month, computed by hand"
+        pool = Pool()
+        Garden = pool.get('food_aid.network.reporting.garden')
+        s = NetworkScenario()
+        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
+        charente, vienne = s.charente.id, s.vienne.id
+        with acting_as(coordinator, **year()):
+            gardens = Garden.search([])
+            self.assertEqual(figures(gardens, GARDEN_FIGURES), sorted([
+                        # kg: all, food aid, catering, basket, other,
+                        # F&V, organic, local; organisations, persons;
+                        # sales, grants, paid to producers, producers'
+                        # part, broken-down sales; losses kg and value
+                        (MARCH, charente, 36, 10, 26, 0, 0, 31, 31, 23.25,
+                            1, 120, D('86.00'), D('17.00'), D('41.00'),
+                            D('31.20'), D('86.00'), 5, D('4.60')),
+                        (APRIL, charente, 4, 4, 0, 0, 0, 0, 0, 0,
+                            1, 120, D('6.00'), D('3.00'), D('0.00'),
+                            D('0.00'), D('6.00'), 1, D('1.00')),
+                        (MARCH, vienne, 36, 10, 26, 0, 0, 31, 31, 23.25,
+                            1, 120, D('86.00'), D('17.00'), D('41.00'),
+                            D('0.00'), D('86.00'), 5, D('4.60')),
+                        # the basket's 8 kg of carrots: 6 kg local
+                        (APRIL, vienne, 12, 4, 0, 8, 0, 8, 8, 6,
+                            1, 120, D('26.00'), D('3.00'), D('0.00'),
+                            D('0.00'), D('26.00'), 1, D('1.00')),
+                        ]))
+            march, = [g for g in gardens
+                if g.company.id == charente and g.date == MARCH]
+            # 31/36, 23.25/36, (6.00 + 25.20)/86.00
+            self.assertEqual(march.fruit_vegetable_share, D('86.11'))
+            self.assertEqual(march.organic_share, D('86.11'))
+            self.assertEqual(march.local_share, D('64.58'))
+            self.assertEqual(march.producer_share, D('36.28'))
+            april, = [g for g in gardens
+                if g.company.id == vienne and g.date == APRIL]
+            # 8/12, 6/12, 0/26.00
+            self.assertEqual(april.fruit_vegetable_share, D('66.67'))
+            self.assertEqual(april.local_share, D('50.00'))
+            self.assertEqual(april.producer_share, D('0.00'))
+
+        with acting_as(coordinator, **year(period='year')):
+            self.assertEqual(
+                figures(Garden.search([]), [
+                        'company', 'quantity_kg', 'local_kg', 'persons',
+                        'amount', 'subsidy_amount', 'loss_kg']),
+                sorted([
+                        (charente, 40, 23.25, 120, D('92.00'), D('20.00'), 6),
+                        (vienne, 48, 29.25, 120, D('112.00'), D('20.00'),
+                            6),
+                        ]))
+
+    @with_transaction()
+    def test_program_figures(self):
+        "The grants mobilised by programme, garden by garden"
+        pool = Pool()
+        Program = pool.get('food_aid.network.reporting.program')
+        s = NetworkScenario(third=False)
+        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
+        with acting_as(coordinator, **year(period='year')):
+            programs = Program.search([])
+            self.assertEqual(
+                figures(programs, ['company', 'program', 'amount']),
+                sorted([
+                        (s.charente.id, 'mmpt_local', D('10.00')),
+                        (s.charente.id, 'pat', D('10.00')),
+                        (s.vienne.id, 'mmpt_local', D('10.00')),
+                        (s.vienne.id, 'pat', D('10.00')),
+                        ]))
+            self.assertEqual(
+                {p.program_string for p in programs},
+                {dict(Program.get_programs())[p]
+                    for p in ['mmpt_local', 'pat']})
+
+    @with_transaction()
+    def test_only_the_coordinators_companies(self):
+        """The coordinator reads the figures of the companies the user
+        belongs to, whatever the current company, and no other's"""
+        pool = Pool()
+        Garden = pool.get('food_aid.network.reporting.garden')
+        Program = pool.get('food_aid.network.reporting.program')
+        User = pool.get('res.user')
+        s = NetworkScenario()
+        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
+        User.write([coordinator], {'company_filter': 'one'})
+        with acting_as(coordinator, **year(period='year')):
+            self.assertEqual(
+                {g.company.id for g in Garden.search([])},
+                {s.charente.id, s.vienne.id})
+            self.assertEqual(
+                {p.company.id for p in Program.search([])},
+                {s.charente.id, s.vienne.id})
+        # a garden's staff member belongs to the garden only
+        local = s.coordinator('vienne', [s.vienne])
+        with acting_as(local, **year(period='year')):
+            self.assertEqual(
+                {g.company.id for g in Garden.search([])}, {s.vienne.id})
+
+    @with_transaction()
+    def test_coordinator_reads_no_record(self):
+        """The coordinator opens no sale, purchase, grant nor beneficiary
+        count of a garden"""
+        pool = Pool()
+        s = NetworkScenario(third=False)
+        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
+        records = {
+            'sale.sale': s.internal.id,
+            'purchase.purchase': pool.get('purchase.purchase').search(
+                [('company', '=', s.vienne.id)], limit=1)[0].id,
+            'food_aid.grant': s.b.grant_a.id,
+            'food_aid.grant.line': pool.get('food_aid.grant.line').search(
+                [], limit=1)[0].id,
+            'food_aid.beneficiary.count': pool.get(
+                'food_aid.beneficiary.count').search([], limit=1)[0].id,
+            'food_aid.reporting.sale': None,
+            'food_aid.reporting.mmpt': None,
+            }
+        with acting_as(coordinator, **year()):
+            for model, id_ in records.items():
+                Model = pool.get(model)
+                with self.assertRaises(AccessError, msg=model):
+                    if id_ is None:
+                        Model.search([])
+                    else:
+                        Model.read([id_], ['id'])
+
+    @with_transaction()
+    def test_constant_queries(self):
+        "The figures of 3 gardens take as many queries as those of 1"
+        pool = Pool()
+        Garden = pool.get('food_aid.network.reporting.garden')
+        Program = pool.get('food_aid.network.reporting.program')
+        s = NetworkScenario()
+        one = s.coordinator('one', [s.charente])
+        three = s.coordinator('three', [s.charente, s.vienne, s.gironde])
+        names = [n for n in Garden._fields if n not in {'rec_name'}]
+
+        def queries(user):
+            with acting_as(user, **year()):
+                for _ in range(2):
+                    # the second time, the caches are warm
+                    with count_queries() as counter:
+                        gardens = Garden.read(
+                            [g.id for g in Garden.search([])], names)
+                        Program.read(
+                            [p.id for p in Program.search([])],
+                            ['amount', 'program_string'])
+            return counter['queries'], len({g['company'] for g in gardens})
+        one_queries, one_gardens = queries(one)
+        three_queries, three_gardens = queries(three)
+        self.assertEqual((one_gardens, three_gardens), (1, 3))
+        self.assertEqual(one_queries, three_queries)
+
+    @with_transaction()
+    def test_export(self):
+        "The CSV and the spreadsheet: the gardens, then the network"
+        pool = Pool()
+        Export = pool.get('food_aid.network.reporting.export', type='wizard')
+        s = NetworkScenario(third=False)
+        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
+        files = {}
+        with acting_as(coordinator):
+            for format_ in ['csv', 'ods']:
+                session_id, _, _ = Export.create()
+                export = Export(session_id)
+                export.start.from_date = MARCH
+                export.start.to_date = dt.date(YEAR, 4, 30)
+                export.start.period = 'year'
+                export.start.format = format_
+                self.assertEqual(export.transition_export(), 'result')
+                files[format_] = (export.result.filename, export.result.file)
+                Export.delete(session_id)
+
+        name, content = files['csv']
+        self.assertTrue(name.endswith('.csv'))
+        rows = list(csv.reader(io.StringIO(content.decode('utf-8'))))
+        header = rows[0]
+        by_garden = {r[0]: dict(zip(header, r)) for r in rows[1:]}
+        self.assertEqual(list(by_garden), [
+                "Jardin de Charente", "Jardin de Vienne", "Network"])
+        network = by_garden["Network"]
+        strings = {
+            name: field['string'] for name, field in pool.get(
+                'food_aid.network.reporting.garden').fields_get().items()}
+        # 40 + 48 kg, 23.25 + 29.25 local of 88, 31.20 of 92.00 + 112.00
+        self.assertEqual(network[strings['quantity_kg']], '88.0')
+        self.assertEqual(network[strings['local_share']], '59.66')
+        self.assertEqual(network[strings['producer_share']], '15.29')
+        self.assertEqual(network[strings['persons']], '240')
+        self.assertEqual(network[strings['loss_value']], '11.20')
+        self.assertEqual(
+            by_garden["Jardin de Vienne"][strings['subsidy_amount']],
+            '20.00')
+        programs = dict(pool.get(
+                'food_aid.network.reporting.program').get_programs())
+        self.assertEqual(network[programs['mmpt_local']], '20.00')
+        self.assertEqual(network[programs['pat']], '20.00')
+
+        name, content = files['ods']
+        self.assertTrue(name.endswith('.ods'))
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            self.assertEqual(archive.namelist()[0], 'mimetype')
+            self.assertEqual(
+                archive.read('mimetype'),
+                b'application/vnd.oasis.opendocument.spreadsheet')
+            root = etree.fromstring(archive.read('content.xml'))
+        ns = {
+            'table': 'urn:oasis:names:tc:opendocument:xmlns:table:1.0',
+            'office': 'urn:oasis:names:tc:opendocument:xmlns:office:1.0',
+            }
+        sheet_rows = root.findall('.//table:table-row', ns)
+        self.assertEqual(len(sheet_rows), 4)
+        cells = sheet_rows[-1].findall('table:table-cell', ns)
+        self.assertEqual(cells[2].get(
+                '{%s}value' % ns['office']), '88.0')
+        self.assertEqual(cells[2].get(
+                '{%s}value-type' % ns['office']), 'float')
+
+    def test_table_files(self):
+        "CSV and spreadsheet cells: text escaped, numbers as numbers"
+        header, rows = ["Jardin", "kg"], [["A & <B>", 1.5], ["C", None]]
+        self.assertEqual(
+            table_csv(header, rows), 'Jardin,kg\nA & <B>,1.5\nC,\n')
+        with zipfile.ZipFile(io.BytesIO(
+                    table_ods("Feuille", header, rows))) as archive:
+            root = etree.fromstring(archive.read('content.xml'))
+        texts = [''.join(c.itertext()) for c in root.iter(
+                '{urn:oasis:names:tc:opendocument:xmlns:table:1.0}'
+                'table-cell')]
+        self.assertEqual(texts, ["Jardin", "kg", "A & <B>", "1.5", "C", ""])
+
+    @with_transaction()
+    def test_bad_dates(self):
+        "Dates the wrong way round: a clear error, no file"
+        pool = Pool()
+        Export = pool.get('food_aid.network.reporting.export', type='wizard')
+        Report = pool.get('food_aid.network.report', type='report')
+        session_id, _, _ = Export.create()
+        export = Export(session_id)
+        export.start.from_date = APRIL
+        export.start.to_date = MARCH
+        export.start.period = 'month'
+        export.start.format = 'csv'
+        with self.assertRaises(UserError) as error:
+            export.transition_export()
+        self.assertIn(str(MARCH), str(error.exception))
+        self.assertIsNone(getattr(export.result, 'file', None))
+        with self.assertRaises(UserError):
+            Report.execute([], {
+                    'from_date': APRIL, 'to_date': MARCH, 'period': 'month'})
+
+    @with_transaction()
+    def test_printed_report(self):
+        "The printed network report shows each garden and the network"
+        pool = Pool()
+        Report = pool.get('food_aid.network.report', type='report')
+        s = NetworkScenario(third=False)
+        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
+        with acting_as(coordinator):
+            data = {
+                'from_date': dt.date(YEAR, 1, 1),
+                'to_date': dt.date(YEAR, 12, 31), 'period': 'year'}
+            context = Report.get_context([], {}, data)
+            self.assertEqual(context['total']['quantity_kg'], 88)
+            self.assertEqual(context['total']['persons'], 240)
+            self.assertEqual(context['total']['local_share'], D('59.66'))
+            labels = dict(pool.get(
+                    'food_aid.network.reporting.program').get_programs())
+            self.assertEqual(context['program_totals'], [
+                    (labels['mmpt_local'], D('20.00')),
+                    (labels['pat'], D('20.00')),
+                    ])
+            extension, content, _, _ = Report.execute([], data)
+        text = document_text(extension, content)
+        for expected in [
+                "Network Figures", "Jardin de Charente", "Jardin de Vienne",
+                "Network", str(YEAR)]:
+            self.assertIn(expected, text)
