@@ -1,0 +1,321 @@
+"""The warehouse screens on a tablet: a 1024×768 Chromium in French records
+a producer's delivery typing the weight "19,4" and finds 19.4 kg in stock;
+the reception, the lots, the losses and the round loading show their
+columns and buttons without scrolling sideways.
+
+With FOOD_AID_SCREENSHOTS=1 the screenshots go to the documentation
+(modules/food_aid_logistics/doc/images/), otherwise to the test's tmp_path.
+"""
+import datetime as dt
+import os
+import pathlib
+import shutil
+
+import pytest
+
+webdriver = pytest.importorskip(
+    'selenium.webdriver', reason="selenium is not installed")
+from selenium.webdriver.common.action_chains import ActionChains  # noqa
+from selenium.common.exceptions import TimeoutException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+DATABASE_MODULES = ['food_aid_logistics']
+WIDTH, HEIGHT = 1024, 768
+IMAGES = (pathlib.Path(__file__).resolve().parent.parent
+    / 'modules' / 'food_aid_logistics' / 'doc' / 'images')
+
+CHROMIUM = shutil.which('chromium')
+CHROMEDRIVER = shutil.which('chromedriver')
+
+
+def decimal(value):
+    "The JSON-RPC form of a Decimal"
+    return {'__class__': 'Decimal', 'decimal': str(value)}
+
+
+def date(value):
+    return {'__class__': 'date', 'year': value.year, 'month': value.month,
+        'day': value.day}
+
+
+@pytest.fixture
+def tablet():
+    "A headless Chromium in French with the screen of a tablet"
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("chromium and chromedriver are not installed "
+            "(apt-get install chromium chromium-driver)")
+    options = webdriver.ChromeOptions()
+    for argument in [
+            '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+            '--no-first-run', '--disable-background-networking',
+            '--disable-component-update', '--disable-sync',
+            '--lang=fr-FR', '--hide-scrollbars',
+            f'--window-size={WIDTH},{HEIGHT}']:
+        options.add_argument(argument)
+    options.add_experimental_option(
+        'prefs', {'intl.accept_languages': 'fr-FR,fr'})
+    options.binary_location = CHROMIUM
+    # Chromium on Linux takes its locale, which parses the numbers typed,
+    # from the environment, and needs its French resources (chromium-l10n)
+    driver = webdriver.Chrome(
+        service=webdriver.ChromeService(
+            CHROMEDRIVER, env=dict(os.environ, LANGUAGE='fr_FR:fr')),
+        options=options)
+    if driver.execute_script(
+            "return new Intl.NumberFormat().format(0.5)") != '0,5':
+        driver.quit()
+        pytest.skip("Chromium has no French locale "
+            "(apt-get install chromium-l10n)")
+    # the page gets the whole screen, as on a tablet without window frame
+    driver.execute_cdp_cmd('Emulation.setDeviceMetricsOverride', {
+            'width': WIDTH, 'height': HEIGHT, 'deviceScaleFactor': 1,
+            'mobile': False})
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def screenshots(tmp_path):
+    "Where the screenshots go"
+    if os.environ.get('FOOD_AID_SCREENSHOTS'):
+        IMAGES.mkdir(exist_ok=True)
+        return IMAGES
+    return tmp_path
+
+
+class Platform:
+    "The platform's data, made over JSON-RPC as the admin"
+
+    def __init__(self, server):
+        self.server = server
+        user_id, key, *_ = server.rpc(
+            'common.db.login', ['admin', {'password': server.password}, 'fr'])
+        self.session = f'admin:{user_id}:{key}'
+        self.user = user_id
+        self.context = {}
+
+    def call(self, model, method, *args):
+        return self.server.rpc(
+            f'model.{model}.{method}', [*args, self.context], self.session)
+
+    def create(self, model, values):
+        return self.call(model, 'create', [values])[0]
+
+    def find(self, model, domain):
+        return self.call(model, 'search', domain, 0, None, None)
+
+    def setup(self):
+        today = dt.date.today()
+        self.call('res.user', 'set_preferences', {'language': 'fr'})
+        items = self.find('ir.module.config_wizard.item', [])
+        self.call('ir.module.config_wizard.item', 'write', items,
+            {'state': 'done'})
+        euro = self.create('currency.currency', {
+                'name': "Euro", 'code': 'EUR', 'symbol': '€',
+                'rounding': decimal('0.01'), 'digits': 2})
+        company_party = self.create('party.party', {
+                'name': "Jardin de Cocagne de Charente"})
+        self.company = self.create('company.company', {
+                'party': company_party, 'currency': euro})
+        self.call('res.user', 'write', [self.user], {
+                'companies': [['add', [self.company]]],
+                'company': self.company})
+        self.context = {'company': self.company, 'language': 'fr'}
+        self.warehouse, = self.find(
+            'stock.location', [['type', '=', 'warehouse']])
+        (warehouse,) = self.call('stock.location', 'read', [self.warehouse],
+            ['input_location', 'storage_location'])
+        self.storage = warehouse['storage_location']
+        self.input = warehouse['input_location']
+        kilogram, = self.find('product.uom', [['symbol', '=', 'kg']])
+        self.kilogram = kilogram
+        template = self.create('product.template', {
+                'name': "Tomates", 'type': 'goods',
+                'default_uom': kilogram, 'purchasable': True,
+                'purchase_uom': kilogram, 'salable': True,
+                'sale_uom': kilogram, 'list_price': decimal('3.9000'),
+                'food_family': 'FRUITS_ET_LEGUMES',
+                'shelf_life_state': 'optional', 'shelf_life_time': 5,
+                'products': [['create', [{}]]]})
+        (template,) = self.call(
+            'product.template', 'read', [template], ['products'])
+        self.tomatoes, = template['products']
+        self.producer = self.create('party.party', {
+                'name': "Ferme des Coteaux", 'is_producer': True,
+                'addresses': [['create', [{
+                                'street': "Le Bourg", 'postal_code': '16100',
+                                'city': "Cognac"}]]]})
+        (producer,) = self.call(
+            'party.party', 'read', [self.producer], ['addresses'])
+        purchase = self.create('purchase.purchase', {
+                'company': self.company, 'party': self.producer,
+                'invoice_address': producer['addresses'][0],
+                'currency': euro, 'warehouse': self.warehouse,
+                'invoice_method': 'manual',
+                'lines': [['create', [{
+                                'product': self.tomatoes, 'quantity': 20,
+                                'unit': kilogram, 'description': "Tomates",
+                                'unit_price': decimal('2.3000')}]]]})
+        self.call('purchase.purchase', 'quote', [purchase])
+        self.call('purchase.purchase', 'confirm', [purchase])
+        (purchase,) = self.call(
+            'purchase.purchase', 'read', [purchase], ['moves'])
+        self.call('stock.move', 'write', purchase['moves'], {
+                'harvest_date': date(today - dt.timedelta(days=1))})
+        self.reception = self.create('stock.shipment.in', {
+                'company': self.company, 'supplier': self.producer,
+                'planned_date': date(today),
+                'warehouse': self.warehouse, 'warehouse_input': self.input,
+                'warehouse_storage': self.storage,
+                'incoming_moves': [['add', purchase['moves']]]})
+
+    def quantity(self, lot=None):
+        "The quantity of tomatoes in the storage zone"
+        context = dict(self.context, locations=[self.storage])
+        if lot:
+            model, record = 'stock.lot', lot
+        else:
+            model, record = 'product.product', self.tomatoes
+        (values,) = self.server.rpc(f'model.{model}.read',
+            [[record], ['quantity'], context], self.session)
+        return values['quantity']
+
+
+def visible(driver, xpath, timeout=30):
+    def find(driver):
+        for element in driver.find_elements(By.XPATH, xpath):
+            if element.is_displayed():
+                return element
+        return False
+    return WebDriverWait(driver, timeout).until(find)
+
+
+def text(value):
+    "The XPath to an element showing exactly the text"
+    return f"//*[normalize-space(text())=\"{value}\"]"
+
+
+def idle(driver):
+    "Wait until sao answered every call"
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+            "return !document.querySelector('.tab-content .loading')"
+            " && (typeof jQuery == 'undefined' || jQuery.active == 0)"))
+
+
+def assert_on_screen(driver, xpaths):
+    """Each element is shown inside the tablet's width, and neither the page
+    nor a list scrolls sideways"""
+    width = driver.execute_script("return window.innerWidth")
+    assert width == WIDTH
+    for xpath in xpaths:
+        element = visible(driver, xpath)
+        rect = element.rect
+        assert 0 <= rect['x'] and rect['x'] + rect['width'] <= width, (
+            xpath, rect)
+        assert rect['y'] + rect['height'] <= HEIGHT, (xpath, rect)
+    assert driver.execute_script(
+        "return document.scrollingElement.scrollWidth <= window.innerWidth")
+    overflowing = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.treeview'))"
+        ".filter(e => e.offsetParent && e.scrollWidth > e.clientWidth)"
+        ".map(e => [e.scrollWidth, e.clientWidth])")
+    assert not overflowing
+
+
+def column(title):
+    "The XPath to the header of a list's column"
+    return f"//th[.//*[normalize-space(text())=\"{title}\"]]"
+
+
+def button(title):
+    return f"//button[normalize-space(.)=\"{title}\"]"
+
+
+def toggle_menu(driver):
+    "Close or open the menu, as on a tablet to give the screen its width"
+    visible(driver, "//a[@data-toggle='menu']").click()
+    idle(driver)
+
+
+def open_menu(driver, *path):
+    for entry in path:
+        visible(driver, text(entry)).click()
+    idle(driver)
+
+
+def accept_warnings(driver):
+    "Confirm the button and accept its warnings, as the user would"
+    def answer(driver):
+        return [b for b in driver.find_elements(By.XPATH,
+                "//div[contains(@class, 'modal-dialog')]//button["
+                "normalize-space(.)='Valider' or normalize-space(.)='Oui']")
+            if b.is_displayed()]
+    while True:
+        idle(driver)
+        try:
+            # a dialog fades in after the click
+            answers = WebDriverWait(driver, 1.5).until(answer)
+        except TimeoutException:
+            return
+        answers[0].click()
+
+
+def login(driver, server):
+    driver.get(f'{server.url}/#{server.database}')
+    visible(driver, "//input[@id='database']").clear()
+    visible(driver, "//input[@id='database']").send_keys(server.database)
+    visible(driver, "//input[@id='login']").send_keys('admin\n')
+    visible(driver, "//input[@type='password']").send_keys(
+        server.password + '\n')
+    # the client speaks the user's language
+    assert visible(driver, "//html[@lang='fr']")
+
+
+def test_reception_on_tablet(server, tablet, screenshots):
+    platform = Platform(server)
+    platform.setup()
+    driver = tablet
+    login(driver, server)
+
+    open_menu(driver, "Aide alimentaire", "Logistique", "Réceptions")
+    (reception,) = platform.call(
+        'stock.shipment.in', 'read', [platform.reception], ['number'])
+    ActionChains(driver).double_click(visible(driver,
+            f"//td[.//*[normalize-space(text())='{reception['number']}']]")
+        ).perform()
+    idle(driver)
+    # the first touch selects the line, the second edits the weight
+    for _ in range(2):
+        visible(driver, "//td[starts-with(@data-title, 'Pesé')]").click()
+        idle(driver)
+    field = visible(driver, "//td//input[@type='number']")
+    field.send_keys(Keys.CONTROL, 'a')
+    field.send_keys('19,4')
+    field.send_keys(Keys.TAB)
+    idle(driver)
+    reception_screen = [
+        column("Produit"), column("Commandé"), column("Pesé"),
+        column("Lot"), column("Récolte"), column("Refus"),
+        "//td//button[@name='refuse']",
+        button("Créer les lots"), button("Recevoir"),
+        ]
+    # beside the menu, then with the whole width
+    assert_on_screen(driver, reception_screen)
+    visible(driver, button("Créer les lots")).click()
+    accept_warnings(driver)
+    toggle_menu(driver)
+    assert_on_screen(driver, reception_screen)
+    lot = visible(driver, "//td[starts-with(@data-title, 'Lot')]//a").text
+    assert lot
+    driver.save_screenshot(str(screenshots / 'reception.png'))
+
+    visible(driver, button("Recevoir")).click()
+    accept_warnings(driver)
+    visible(driver, button("Terminer")).click()
+    accept_warnings(driver)
+    (reception,) = platform.call(
+        'stock.shipment.in', 'read', [platform.reception], ['state'])
+    assert reception['state'] == 'done'
+    assert platform.quantity() == 19.4
