@@ -50,7 +50,8 @@ def weight(move):
     "The weight in kilograms of a move, as the round computes it"
     if move.unit.symbol == 'kg':
         return move.quantity
-    return move.quantity * (move.product.template.unit_weight or 0)
+    # the demo gives product_measurements' weights in kilograms
+    return move.quantity * (move.product.template.weight or 0)
 
 
 def load(demo):
@@ -72,6 +73,8 @@ def load(demo):
 
 def setup_products(demo):
     Template = Model.get('product.template')
+    Uom = Model.get('product.uom')
+    kilogram = Uom(get_id('product', 'uom_kilogram'))
     templates = []
     for name, product in demo.products.items():
         template = product.template
@@ -80,7 +83,8 @@ def setup_products(demo):
             template.default_uom.symbol, 7)
         template.refrigerated = name in REFRIGERATED
         if name in UNIT_WEIGHTS:
-            template.unit_weight = UNIT_WEIGHTS[name]
+            template.weight = UNIT_WEIGHTS[name]
+            template.weight_uom = kilogram
         templates.append(template)
     Template.save(templates)
 
@@ -150,7 +154,6 @@ def load_baskets(demo):
     Uom = Model.get('product.uom')
     BOM = Model.get('production.bom')
     Production = Model.get('production')
-    Sequence = Model.get('ir.sequence')
     carrots = demo.products["Carottes"]
     potatoes = demo.products["Pommes de terre"]
 
@@ -161,10 +164,9 @@ def load_baskets(demo):
     template.list_price = Decimal('12.0000')
     template.account_category = demo.category
     template.food_family = 'FRUITS_ET_LEGUMES'
-    template.unit_weight = 2.0
+    template.weight = 2.0
+    template.weight_uom = Uom(get_id('product', 'uom_kilogram'))
     template.lot_required = ['storage']
-    template.lot_sequence = Sequence(
-        get_id('food_aid_logistics', 'sequence_reception_lot'))
     template.shelf_life_state = 'optional'
     template.shelf_life_time = 7
     basket, = template.products

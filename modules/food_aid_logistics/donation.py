@@ -234,10 +234,9 @@ class Donation(Workflow, ModelSQL, ModelView):
             donation.check_lines()
         lines = [l for d in donations for l in d.lines]
         for line in lines:
-            line.lot = line.get_lot()
-        Lot.save([l.lot for l in lines])
-        for line in lines:
             line.move = line.get_move()
+            line.lot = line.get_lot(line.move)
+        Lot.save([l.lot for l in lines])
         Move.save([l.move for l in lines])
         Line.save(lines)
         Move.do([l.move for l in lines])
@@ -314,18 +313,13 @@ class DonationLine(ModelSQL, ModelView):
             return currency.round(
                 Decimal(str(self.quantity)) * self.unit_value)
 
-    def get_lot(self):
-        pool = Pool()
-        Lot = pool.get('stock.lot')
-        ModelData = pool.get('ir.model.data')
-        Sequence = pool.get('ir.sequence')
-        sequence = self.product.lot_sequence or Sequence(ModelData.get_id(
-                'food_aid_logistics', 'sequence_reception_lot'))
-        return Lot(
-            product=self.product, number=sequence.get(),
-            producer=self.donation.donor,
-            reception_date=self.donation.date,
-            expiration_date=self.expiration_date)
+    def get_lot(self, move):
+        "Return the lot of the donor that the move of the line receives"
+        lot = move.add_reception_lot(self.donation.date)
+        lot.producer = self.donation.donor
+        if self.expiration_date:
+            lot.expiration_date = self.expiration_date
+        return lot
 
     def get_move(self):
         pool = Pool()

@@ -13,10 +13,6 @@ class ReceptionError(UserError):
     pass
 
 
-class LotExpiredError(UserError):
-    pass
-
-
 class LossError(UserError):
     pass
 

@@ -4,6 +4,7 @@
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
 
 from .exceptions import LotValidationError
 
@@ -42,10 +43,34 @@ class Lot(metaclass=PoolMeta):
         if expiry_date:
             return (expiry_date - Date.today()).days
 
-    def is_expired(self, date):
-        "Tell if the lot can no longer leave the warehouse on the date"
-        expiry_date = self.on_change_with_expiry_date()
-        return bool(expiry_date and expiry_date < date)
+    @classmethod
+    def _quantity_warehouse_context(cls):
+        "The lots count their stock in the context's warehouse by default"
+        context = Transaction().context
+        if not context.get('locations') and context.get('warehouse'):
+            return {'locations': [context['warehouse']]}
+        return {}
+
+    @classmethod
+    def get_quantity(cls, lots, name):
+        with Transaction().set_context(cls._quantity_warehouse_context()):
+            return super().get_quantity(lots, name)
+
+    @classmethod
+    def search_quantity(cls, name, domain=None):
+        with Transaction().set_context(cls._quantity_warehouse_context()):
+            return super().search_quantity(name, domain=domain)
+
+    def start_shelf_life(self, date):
+        """Count from the date the shelf life that stock_lot_sled counts
+        from today when it creates the lot"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        delay = date - Date.today()
+        for name in ['shelf_life_expiration_date', 'expiration_date']:
+            value = getattr(self, name, None)
+            if value:
+                setattr(self, name, value + delay)
 
     @classmethod
     def validate_fields(cls, lots, field_names):

@@ -1,10 +1,13 @@
 # This file is part of the food-aid platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
+from sql import Null
+
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 from .exceptions import CategoryValidationError
 
@@ -39,18 +42,25 @@ class Template(metaclass=PoolMeta):
             'invisible': Eval('type') != 'goods',
             },
         help="Check if the product must travel in a refrigerated vehicle.")
-    unit_weight = fields.Float(
-        "Weight per Unit", digits=(16, 3),
-        domain=[
-            ['OR',
-                ('unit_weight', '=', None),
-                ('unit_weight', '>=', 0),
-                ],
-            ],
-        states={
-            'invisible': Eval('type') != 'goods',
-            },
-        help="In kilograms, for the products not sold by weight.")
+
+    @classmethod
+    def __register__(cls, module):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        table_h = cls.__table_handler__(module)
+        # migrate the weight per unit of earlier versions to the measurements
+        migrate = table_h.column_exist('unit_weight')
+        super().__register__(module)
+        if migrate:
+            table = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update(
+                    [table.weight, table.weight_uom],
+                    [table.unit_weight,
+                        ModelData.get_id('product', 'uom_kilogram')],
+                    where=(table.unit_weight != Null)
+                    & (table.weight == Null)))
+            table_h.drop_column('unit_weight')
 
     @classmethod
     def default_refrigerated(cls):
@@ -71,7 +81,11 @@ class Template(metaclass=PoolMeta):
         kilogram = Uom(ModelData.get_id('product', 'uom_kilogram'))
         if unit.category == kilogram.category:
             return Uom.compute_qty(unit, quantity, kilogram, round=False)
+        if not self.weight or not self.weight_uom:
+            return 0
+        # product_measurements' weight is that of one default unit
         quantity = Uom.compute_qty(
             unit, quantity, self.default_uom, round=False)
-        return quantity * (self.unit_weight or 0)
+        return quantity * Uom.compute_qty(
+            self.weight_uom, self.weight, kilogram, round=False)
 

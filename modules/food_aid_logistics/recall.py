@@ -383,80 +383,49 @@ class Recall(Workflow, ModelSQL, ModelView):
         "Return the upstream and downstream lines of the recalled lot"
         pool = Pool()
         Line = pool.get('food_aid.recall.line')
+        Move = pool.get('stock.move')
         lines = []
-        for kind, moves in [
-                ('upstream', self._upstream_moves()),
-                ('downstream', self._downstream_moves())]:
-            for move in moves:
+        for kind, traces in [
+                ('upstream', self._upstream_traces()),
+                ('downstream', self._downstream_traces())]:
+            # a trace is a done move of a lot, with the same id
+            for trace, move in zip(traces, Move.browse(traces)):
                 lines.append(Line(
-                        recall=self, kind=kind, move=move, lot=move.lot,
-                        party=self._move_party(move),
-                        date=move.effective_date,
-                        quantity=move.quantity, unit=move.unit))
+                        recall=self, kind=kind, move=move, lot=trace.lot,
+                        party=self._move_party(move), date=trace.date,
+                        quantity=trace.quantity, unit=trace.unit))
         return lines
 
-    def _upstream_moves(self):
+    def _traces(self, name):
+        """Return the traces of the lot and all those reached from them by
+        the stock.lot.trace field name, through productions too"""
+        pool = Pool()
+        Trace = pool.get('stock.lot.trace')
+        traces = Trace.search([
+                ('lot', '=', self.lot.id),
+                ('company', '=', self.company.id),
+                ])
+        reached = set(traces)
+        # one step of the trace per turn, as far as it goes
+        while traces:
+            traces = list({t for trace in traces
+                    for t in getattr(trace, name)} - reached)
+            reached.update(traces)
+        return sorted(reached, key=lambda t: (t.date, t.id))
+
+    def _upstream_traces(self):
         """Return the receptions of the lot and of the lots it was made of
 
         A bag of carrots is traced back through its repacking to the crate
         and to the producer who delivered it.
         """
-        pool = Pool()
-        Move = pool.get('stock.move')
-        lots = {self.lot}
-        frontier = {self.lot}
-        receptions = []
-        # two queries per step of repacking, not per lot
-        while frontier:
-            moves = Move.search([
-                    ('lot', 'in', [l.id for l in frontier]),
-                    ('state', '=', 'done'),
-                    ('company', '=', self.company.id),
-                    ['OR',
-                        ('from_location.type', '=', 'supplier'),
-                        ('production_output', '!=', None),
-                        ],
-                    ], order=[('effective_date', 'ASC'), ('id', 'ASC')])
-            receptions.extend(
-                m for m in moves if m.from_location.type == 'supplier')
-            productions = {
-                m.production_output.id for m in moves if m.production_output}
-            frontier = set()
-            if productions:
-                inputs = Move.search([
-                        ('production_input', 'in', list(productions)),
-                        ('state', '=', 'done'),
-                        ('lot', '!=', None),
-                        ])
-                frontier = {m.lot for m in inputs} - lots
-                lots |= frontier
-        return sorted(receptions, key=lambda m: (m.effective_date, m.id))
+        return [t for t in self._traces('downward_traces')
+            if t.from_location.type == 'supplier']
 
-    def _downstream_moves(self):
+    def _downstream_traces(self):
         "Return the deliveries of the lot and of the lots made from it"
-        pool = Pool()
-        Move = pool.get('stock.move')
-        lots = {self.lot}
-        frontier = {self.lot}
-        deliveries = []
-        # one query per step of repacking, not per lot
-        while frontier:
-            moves = Move.search([
-                    ('lot', 'in', [l.id for l in frontier]),
-                    ('state', '=', 'done'),
-                    ('company', '=', self.company.id),
-                    ], order=[('effective_date', 'ASC'), ('id', 'ASC')])
-            frontier = set()
-            for move in moves:
-                if move.to_location.type == 'customer':
-                    deliveries.append(move)
-                elif move.production_input:
-                    for output in move.production_input.outputs:
-                        if (output.lot and output.state == 'done'
-                                and output.lot not in lots):
-                            lots.add(output.lot)
-                            frontier.add(output.lot)
-        return deliveries
+        return [t for t in self._traces('upward_traces')
+            if t.to_location.type == 'customer']
 
     @staticmethod
     def _move_party(move):

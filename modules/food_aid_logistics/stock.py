@@ -11,7 +11,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .exceptions import LotExpiredError, LotRecalledError, ReceptionError
+from .exceptions import LotRecalledError, ReceptionError
 
 REFUSAL_REASONS = [
     (None, ""),
@@ -166,22 +166,27 @@ class Move(metaclass=PoolMeta):
 
     @classmethod
     def expiry_dates(cls, product_ids, location_ids):
-        """Return the expiry date of the lots of the products in stock
+        """Return the expiry date, or None, of the lots of the products in
+        stock
 
-        Only the lots with a quantity in the locations are read, in a
-        constant number of queries.
+        Only the lots with a quantity in the locations or their children
+        are read: one query for the quantities grouped by lot, one for the
+        dates, however many lots were ever received.
         """
         pool = Pool()
         Date = pool.get('ir.date')
         Lot = pool.get('stock.lot')
+        Product = pool.get('product.product')
         with Transaction().set_context(
-                locations=list(location_ids), with_childs=True,
-                stock_date_end=Date.today()):
-            lots = Lot.search([
-                    ('product', 'in', list(product_ids)),
-                    ('quantity', '>', 0),
-                    ], order=[])
-        return {l.id: l.expiry_date for l in lots if l.expiry_date}
+                stock_date_end=Date.today(), stock_assign=True):
+            quantities = Product.products_by_location(
+                list(location_ids), with_childs=True,
+                grouping=('product', 'lot'),
+                grouping_filter=(list(product_ids),))
+        lot_ids = {lot for (_, _, lot), quantity in quantities.items()
+            if lot is not None and quantity > 0}
+        return {l['id']: l['expiry_date']
+            for l in Lot.read(list(lot_ids), ['expiry_date'])}
 
     @classmethod
     def assign_try(
@@ -190,14 +195,15 @@ class Move(metaclass=PoolMeta):
         if 'lot' not in grouping:
             grouping = grouping + ('lot',)
         pool = Pool()
+        Lot = pool.get('stock.lot')
         Recall = pool.get('food_aid.recall')
         product_ids = {m.product.id for m in moves}
         location_ids = {m.from_location.id for m in moves}
-        recalled = Recall.search([('state', '!=', 'closed')], order=[])
+        expiry_dates = cls.expiry_dates(product_ids, location_ids)
+        recalled = Recall.blocking(Lot.browse(list(expiry_dates)))
         with Transaction().set_context(
-                _fefo_expiry_dates=cls.expiry_dates(
-                    product_ids, location_ids),
-                _recalled_lots=[r.lot.id for r in recalled]):
+                _fefo_expiry_dates=expiry_dates,
+                _recalled_lots=[l.id for l in recalled]):
             return super().assign_try(
                 moves, with_childs=with_childs, grouping=grouping,
                 pblc=pblc)
@@ -210,18 +216,16 @@ class Move(metaclass=PoolMeta):
             return quantities
         context = Transaction().context
         index = grouping.index('lot') + 1
+        Lot = pool.get('stock.lot')
+        Recall = pool.get('food_aid.recall')
+        # assign_try reads them at once for all its moves
         expiry_dates = context.get('_fefo_expiry_dates')
-        if expiry_dates is None:
-            Lot = pool.get('stock.lot')
+        recalled = context.get('_recalled_lots')
+        if expiry_dates is None or recalled is None:
             lots = Lot.browse(list(
                     {q[0][index] for q in quantities if q[0][index]}))
             expiry_dates = {l.id: l.expiry_date for l in lots}
-        recalled = context.get('_recalled_lots')
-        if recalled is None:
-            Recall = pool.get('food_aid.recall')
-            recalled = [r.lot.id for r in Recall.search([
-                        ('state', '!=', 'closed'),
-                        ], order=[])]
+            recalled = [l.id for l in Recall.blocking(lots)]
         recalled = set(recalled)
         # a recalled lot is never picked
         quantities = [q for q in quantities if q[0][index] not in recalled]
@@ -235,41 +239,13 @@ class Move(metaclass=PoolMeta):
         quantities = [q for q in quantities if expiry(q) >= date]
         return sorted(quantities, key=expiry)
 
-    @classmethod
-    def _expiry_checked_locations(cls):
-        "Return the ids of the locations an expired lot may not enter"
-        pool = Pool()
-        Location = pool.get('stock.location')
-        warehouses = Location.search([('type', '=', 'warehouse')])
-        return {w.output_location.id for w in warehouses
-            if w.output_location}
-
-    @classmethod
-    def check_lot_expiry(cls, moves, date=None):
-        "Refuse the moves that ship or consume an expired lot"
-        pool = Pool()
-        Date = pool.get('ir.date')
-        today = Date.today()
-        locations = None
-        for move in moves:
-            if not move.lot:
-                continue
-            if date is None:
-                move_date = move.effective_date or max(
-                    today, move.planned_date or today)
-            else:
-                move_date = date
-            if not move.lot.is_expired(move_date):
-                continue
-            if locations is None:
-                locations = cls._expiry_checked_locations()
-            if (move.to_location.type in {'customer', 'production'}
-                    or move.to_location.id in locations):
-                raise LotExpiredError(gettext(
-                        'food_aid_logistics.msg_move_lot_expired',
-                        lot=move.lot.rec_name,
-                        product=move.product.rec_name,
-                        date=move.lot.expiry_date))
+    @property
+    def to_check_expiration(self):
+        # stock_lot_sled checks the shelf life, the expiration date counts too
+        if (self.lot and self.lot.expiry_date and self.effective_date
+                and self.effective_date > self.lot.expiry_date):
+            return True
+        return super().to_check_expiration
 
     @classmethod
     def check_lot_recall(cls, moves):
@@ -302,7 +278,6 @@ class Move(metaclass=PoolMeta):
     @classmethod
     @Workflow.transition('assigned')
     def assign(cls, moves):
-        cls.check_lot_expiry(moves)
         cls.check_lot_recall(moves)
         super().assign(moves)
 
@@ -310,9 +285,21 @@ class Move(metaclass=PoolMeta):
     @ModelView.button
     @Workflow.transition('done')
     def do(cls, moves):
-        cls.check_lot_expiry(moves)
         cls.check_lot_recall(moves)
         super().do(moves)
+
+    def add_reception_lot(self, date, shelf_life_start=None):
+        """Add to the move received on the date a lot numbered by the
+        product's lot sequence, its shelf life counted from the start"""
+        with Transaction().set_context(date=date):
+            self.add_lot()
+        if not self.lot:
+            raise ReceptionError(gettext(
+                    'food_aid_logistics.msg_lot_sequence_required',
+                    product=self.product.rec_name))
+        self.lot.reception_date = date
+        self.lot.start_shelf_life(shelf_life_start or date)
+        return self.lot
 
 class ShipmentIn(metaclass=PoolMeta):
     __name__ = 'stock.shipment.in'
@@ -380,35 +367,21 @@ class ShipmentIn(metaclass=PoolMeta):
                 if move.lot:
                     continue
                 key = (shipment.id, move.product.id, move.harvest_date)
-                if key not in lots:
-                    lots[key] = shipment.get_reception_lot(
+                if key in lots:
+                    move.lot = lots[key]
+                else:
+                    lots[key] = shipment.set_reception_lot(
                         move, shipment.effective_date or today)
-                move.lot = lots[key]
                 moves.append(move)
         Lot.save([l for l in lots.values() if l.id is None or l.id < 0])
         Move.save(moves)
 
-    def get_reception_lot(self, move, date):
-        "Return the lot of the line received on the date"
-        pool = Pool()
-        Lot = pool.get('stock.lot')
-        ModelData = pool.get('ir.model.data')
-        Sequence = pool.get('ir.sequence')
-        product = move.product
-        sequence = product.lot_sequence or Sequence(ModelData.get_id(
-                'food_aid_logistics', 'sequence_reception_lot'))
-        lot = Lot(product=product, number=sequence.get())
-        lot.producer = self.supplier
-        lot.reception_date = date
-        lot.harvest_date = move.harvest_date
+    def set_reception_lot(self, move, date):
+        "Give the line received on the date a lot of the producer"
         # the shelf life runs from the harvest when known
-        start = move.harvest_date or date
-        if product.shelf_life_state != 'none' and product.shelf_life_time:
-            lot.shelf_life_expiration_date = start + dt.timedelta(
-                days=product.shelf_life_time)
-        if product.expiration_state != 'none' and product.expiration_time:
-            lot.expiration_date = start + dt.timedelta(
-                days=product.expiration_time)
+        lot = move.add_reception_lot(date, move.harvest_date)
+        lot.producer = self.supplier
+        lot.harvest_date = move.harvest_date
         return lot
 
     @classmethod

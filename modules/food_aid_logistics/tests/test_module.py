@@ -14,6 +14,10 @@ from trytond.modules.food_aid_logistics.donation import french_amount
 from trytond.modules.food_aid_logistics.exceptions import (
     CategoryValidationError, DonationError, LotRecalledError,
     LotValidationError, ReceptionError, RecallError, VehicleValidationError)
+from trytond.modules.food_aid_reporting.tests.test_module import (
+    count_queries)
+from trytond.modules.stock_lot_sled.exceptions import (
+    LotExpiredError as SledLotExpiredError, LotExpiredWarning)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -132,9 +136,173 @@ class FoodAidLogisticsTestCase(CompanyTestMixin, ModuleTestCase):
             quantities, [type('L', (), {'id': 1})()], ('product', 'lot'))
         self.assertEqual(
             [k[2] for k, _ in ordered], [early.id, late.id, undated.id])
-        self.assertTrue(expired.is_expired(today))
-        self.assertFalse(late.is_expired(today))
         self.assertEqual(early.expiry_date, today + dt.timedelta(2))
+        self.assertEqual(expired.days_left, -1)
+
+    def _stock_lots(self, company, product, expiry_dates):
+        "Put 10 units of a new lot per expiry date in storage"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        lost_found, = Location.search([('type', '=', 'lost_found')])
+        storage, = Location.search([('code', '=', 'STO')])
+        lots = Lot.create([{
+                    'number': f'L{i}', 'product': product.id,
+                    'shelf_life_expiration_date': date,
+                    } for i, date in enumerate(expiry_dates)])
+        moves = Move.create([{
+                    'product': product.id, 'unit': product.default_uom.id,
+                    'quantity': 10, 'lot': lot.id,
+                    'from_location': lost_found.id,
+                    'to_location': storage.id,
+                    'effective_date': TODAY, 'company': company.id,
+                    } for lot in lots])
+        Move.do(moves)
+        return lots
+
+    def _outgoing_move(self, company, product, quantity, lot=None):
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        storage, = Location.search([('code', '=', 'STO')])
+        customer, = Location.search([('code', '=', 'CUS')])
+        move, = Move.create([{
+                    'product': product.id, 'unit': product.default_uom.id,
+                    'quantity': quantity, 'lot': lot.id if lot else None,
+                    'from_location': storage.id, 'to_location': customer.id,
+                    'unit_price': Decimal('2.4000'),
+                    'currency': company.currency.id,
+                    'company': company.id,
+                    }])
+        return move
+
+    @with_transaction()
+    def test_fefo_constant_queries(self):
+        "FEFO picks in as many queries for 3 lots in stock as for 30"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Date = pool.get('ir.date')
+        today = Date.today()
+        company = create_company()
+
+        def assign(count):
+            product = self._product(name=f"Carottes {count}")
+            # lots received and gone count for nothing
+            gone = self._stock_lots(
+                company, product, [today + dt.timedelta(1)] * count)
+            for lot in gone:
+                Move.do([self._outgoing_move(company, product, 10, lot)])
+            lots = self._stock_lots(company, product, [
+                    today + dt.timedelta(days=count - i)
+                    for i in range(count)])
+            Move.assign_try([self._outgoing_move(company, product, 1)])
+            move = self._outgoing_move(company, product, 12)
+            with count_queries() as counter:
+                self.assertTrue(Move.assign_try([move]))
+            picked = Move.search([
+                    ('product', '=', product.id),
+                    ('state', '=', 'assigned'),
+                    ], order=[('quantity', 'ASC')])
+            # the last lot expires first: 1 and 9 of it, then 3 of the next
+            self.assertEqual(
+                [(m.lot, m.quantity) for m in picked],
+                [(lots[-1], 1), (lots[-2], 3), (lots[-1], 9)])
+            return counter['queries']
+
+        # the moves of this test come from no sale
+        with set_company(company), \
+                Transaction().set_context(_skip_warnings=True):
+            self.assertEqual(assign(3), assign(30))
+
+    @with_transaction()
+    def test_expired_lot_not_shipped(self):
+        "stock_lot_sled refuses an expired lot, warns its force group"
+        pool = Pool()
+        Warning = pool.get('res.user.warning')
+        Move = pool.get('stock.move')
+        Date = pool.get('ir.date')
+        Lot = pool.get('stock.lot')
+        today = Date.today()
+        company = create_company()
+        with set_company(company):
+            product = self._product()
+            shelf_expired, = self._stock_lots(
+                company, product, [today - dt.timedelta(1)])
+            expired, = self._stock_lots(company, product, [None])
+            # the expiration date counts as well as the shelf life
+            Lot.write([expired], {
+                    'expiration_date': today - dt.timedelta(1)})
+            user = self._user(
+                company, 'food_aid.group_food_aid_warehouse',
+                'stock.group_stock')
+            forcing = self._user(
+                company, 'stock.group_stock',
+                'stock_lot_sled.group_stock_force_expiration')
+            fresh, = self._stock_lots(
+                company, product, [today + dt.timedelta(1)])
+            move = self._outgoing_move(company, product, 1, fresh)
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(_skip_warnings=True):
+                Move.do([move])
+            self.assertEqual(move.state, 'done')
+            for lot in [shelf_expired, expired]:
+                move = self._outgoing_move(company, product, 1, lot)
+                # even skipping the warnings the staff is refused
+                with Transaction().set_user(user.id), \
+                        Transaction().set_context(_skip_warnings=True):
+                    with self.assertRaisesRegex(
+                            SledLotExpiredError, 'has expired'):
+                        Move.do([move])
+                # the failed call is rolled back in the client, not here
+                move = self._outgoing_move(company, product, 1, lot)
+                # the move of this test comes from no sale
+                Warning.create([{
+                            'user': forcing.id,
+                            'name': Warning.format('done', [move]),
+                            }])
+                with Transaction().set_user(forcing.id):
+                    with self.assertRaises(LotExpiredWarning):
+                        Move.do([move])
+                    move = self._outgoing_move(company, product, 1, lot)
+                    with Transaction().set_context(_skip_warnings=True):
+                        Move.do([move])
+                self.assertEqual(move.state, 'done')
+
+    @with_transaction()
+    def test_reception_lot_sequence(self):
+        "Reception lots take the product's lot sequence, required"
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.in')
+        Move = pool.get('stock.move')
+        Template = pool.get('product.template')
+        Date = pool.get('ir.date')
+        today = Date.today()
+        company = create_company()
+        with set_company(company):
+            shipment = self._reception(company)
+            move, = shipment.incoming_moves
+            sequence = move.product.lot_sequence
+            self.assertTrue(sequence)
+            Template.write([move.product.template], {
+                    'lot_sequence': None,
+                    'shelf_life_state': 'optional',
+                    'shelf_life_time': 10,
+                    })
+            with self.assertRaisesRegex(ReceptionError, 'lot sequence'):
+                Shipment.create_lots([shipment])
+            self.assertFalse(Move(move.id).lot)
+            Template.write([move.product.template], {
+                    'lot_sequence': sequence.id})
+            Move.write([move], {'harvest_date': today - dt.timedelta(3)})
+            Shipment.create_lots([shipment])
+            lot = Move(move.id).lot
+            self.assertRegex(lot.number, rf'^L{today.year}-\d{{5}}$')
+            self.assertEqual(lot.producer, shipment.supplier)
+            self.assertEqual(lot.reception_date, today)
+            # the shelf life runs from the harvest
+            self.assertEqual(
+                lot.shelf_life_expiration_date, today + dt.timedelta(7))
 
     def _incoming_move(self, company, product, quantity):
         pool = Pool()
