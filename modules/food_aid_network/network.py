@@ -6,13 +6,19 @@ from trytond.pool import PoolMeta
 
 
 class Network(ModelSQL, ModelView):
-    "A network of gardens: companies of the database that pool their supply"
+    """A network of gardens: companies of one database that pool their
+    supply and their figures"""
     __name__ = 'food_aid.network'
 
-    name = fields.Char("Name", required=True, translate=True)
+    name = fields.Char("Name", required=True)
     companies = fields.One2Many(
-        'company.company', 'network', "Gardens",
+        'company.company', 'network', "Gardens", readonly=True,
         help="The companies of the database that belong to the network.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('name', 'ASC'))
 
 
 class Company(metaclass=PoolMeta):
@@ -21,3 +27,9 @@ class Company(metaclass=PoolMeta):
     network = fields.Many2One(
         'food_aid.network', "Network", ondelete='SET NULL',
         help="The network of gardens the company belongs to.")
+
+    def in_network_with(self, other):
+        "Tell whether the company and the other are gardens of one network"
+        return bool(
+            self.network and other and other != self
+            and other.network == self.network)
