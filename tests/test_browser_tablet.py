@@ -16,7 +16,8 @@ import pytest
 webdriver = pytest.importorskip(
     'selenium.webdriver', reason="selenium is not installed")
 from selenium.webdriver.common.action_chains import ActionChains  # noqa
-from selenium.common.exceptions import TimeoutException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    TimeoutException, WebDriverException)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -112,7 +113,7 @@ class Platform:
         items = self.find('ir.module.config_wizard.item', [])
         self.call('ir.module.config_wizard.item', 'write', items,
             {'state': 'done'})
-        euro = self.create('currency.currency', {
+        self.currency = euro = self.create('currency.currency', {
                 'name': "Euro", 'code': 'EUR', 'symbol': '€',
                 'rounding': decimal('0.01'), 'digits': 2})
         company_party = self.create('party.party', {
@@ -126,9 +127,10 @@ class Platform:
         self.warehouse, = self.find(
             'stock.location', [['type', '=', 'warehouse']])
         (warehouse,) = self.call('stock.location', 'read', [self.warehouse],
-            ['input_location', 'storage_location'])
+            ['input_location', 'storage_location', 'output_location'])
         self.storage = warehouse['storage_location']
         self.input = warehouse['input_location']
+        self.output = warehouse['output_location']
         kilogram, = self.find('product.uom', [['symbol', '=', 'kg']])
         self.kilogram = kilogram
         template = self.create('product.template', {
@@ -138,7 +140,8 @@ class Platform:
                 'sale_uom': kilogram, 'list_price': decimal('3.9000'),
                 'food_family': 'FRUITS_ET_LEGUMES',
                 'shelf_life_state': 'optional', 'shelf_life_time': 5,
-                'products': [['create', [{}]]]})
+                'products': [['create', [{
+                                'cost_price': decimal('2.3000')}]]]})
         (template,) = self.call(
             'product.template', 'read', [template], ['products'])
         self.tomatoes, = template['products']
@@ -170,6 +173,56 @@ class Platform:
                 'warehouse': self.warehouse, 'warehouse_input': self.input,
                 'warehouse_storage': self.storage,
                 'incoming_moves': [['add', purchase['moves']]]})
+
+    def record_loss(self, lot, quantity, reason):
+        "Record the loss with the wizard of the warehouse"
+        wizard = 'wizard.food_aid.loss.record'
+        session_id, *_ = self.server.rpc(
+            f'{wizard}.create', [self.context], self.session)
+        self.server.rpc(f'{wizard}.execute', [session_id, {'start': {
+                        'company': self.company, 'lot': lot,
+                        'location': self.storage, 'quantity': quantity,
+                        'reason': reason}}, 'save_loss', self.context],
+            self.session)
+        self.server.rpc(
+            f'{wizard}.delete', [session_id, self.context], self.session)
+
+    def plan_round(self, quantity):
+        "Plan a round delivering the quantity of tomatoes to a food bank"
+        today = dt.date.today()
+        customer = self.create('party.party', {
+                'name': "Épicerie solidaire du Plateau",
+                'addresses': [['create', [{
+                                'street': "2 place du Marché",
+                                'postal_code': '16000',
+                                'city': "Angoulême"}]]]})
+        (customer,) = self.call('party.party', 'read', [customer],
+            ['addresses', 'customer_location'])
+        shipment = self.create('stock.shipment.out', {
+                'company': self.company, 'customer': customer['id'],
+                'delivery_address': customer['addresses'][0],
+                'planned_date': date(today), 'warehouse': self.warehouse,
+                'warehouse_output': self.output,
+                'warehouse_storage': self.storage,
+                'outgoing_moves': [['create', [{
+                                'company': self.company,
+                                'product': self.tomatoes,
+                                'quantity': quantity, 'unit': self.kilogram,
+                                'from_location': self.output,
+                                'to_location': customer['customer_location'],
+                                'planned_date': date(today),
+                                'unit_price': decimal('3.9000'),
+                                'currency': self.currency}]]]})
+        vehicle = self.create('food_aid.vehicle', {
+                'company': self.company, 'name': "Camion frigorifique",
+                'registration': 'GH-123-JK', 'capacity_kg': 800,
+                'refrigerated': True})
+        self.round = self.create('food_aid.delivery.round', {
+                'company': self.company, 'date': date(today),
+                'vehicle': vehicle, 'warehouse': self.warehouse,
+                'stops': [['create', [{'sequence': 1,
+                                'shipment': shipment}]]]})
+        self.shipment = shipment
 
     def quantity(self, lot=None):
         "The quantity of tomatoes in the storage zone"
@@ -239,6 +292,23 @@ def toggle_menu(driver):
     idle(driver)
 
 
+def check_screen(driver, xpaths, screenshot):
+    """The screen fits beside the menu and, once the menu is closed, is
+    saved as the screenshot"""
+    assert_on_screen(driver, xpaths)
+    toggle_menu(driver)
+    assert_on_screen(driver, xpaths)
+    driver.execute_script("document.activeElement.blur()")
+    driver.save_screenshot(str(screenshot))
+    toggle_menu(driver)
+
+
+def cell(title, value):
+    "The XPath to the cell of the column showing the value"
+    return (f"//td[starts-with(@data-title, \"{title}\")]"
+        f"[.//*[normalize-space(text())=\"{value}\"]]")
+
+
 def open_menu(driver, *path):
     for entry in path:
         visible(driver, text(entry)).click()
@@ -259,7 +329,11 @@ def accept_warnings(driver):
             answers = WebDriverWait(driver, 1.5).until(answer)
         except TimeoutException:
             return
-        answers[0].click()
+        try:
+            answers[0].click()
+        except WebDriverException:
+            # still fading in: try again
+            continue
 
 
 def login(driver, server):
@@ -301,15 +375,11 @@ def test_reception_on_tablet(server, tablet, screenshots):
         "//td//button[@name='refuse']",
         button("Créer les lots"), button("Recevoir"),
         ]
-    # beside the menu, then with the whole width
-    assert_on_screen(driver, reception_screen)
     visible(driver, button("Créer les lots")).click()
     accept_warnings(driver)
-    toggle_menu(driver)
-    assert_on_screen(driver, reception_screen)
     lot = visible(driver, "//td[starts-with(@data-title, 'Lot')]//a").text
     assert lot
-    driver.save_screenshot(str(screenshots / 'reception.png'))
+    check_screen(driver, reception_screen, screenshots / 'reception.png')
 
     visible(driver, button("Recevoir")).click()
     accept_warnings(driver)
@@ -319,3 +389,55 @@ def test_reception_on_tablet(server, tablet, screenshots):
         'stock.shipment.in', 'read', [platform.reception], ['state'])
     assert reception['state'] == 'done'
     assert platform.quantity() == 19.4
+
+    # the lots in stock, with their quantity on hand and days left: the
+    # tomatoes harvested yesterday keep 5 days
+    open_menu(driver, "Lots")
+    check_screen(driver, [
+            column("Numéro"), column("Produit"), column("Producteur"),
+            column("Jours restants"), column("Quantité"),
+            cell("Numéro", lot), cell("Jours restants", "4"),
+            cell("Quantité", "19,40"),
+            ], screenshots / 'lots.png')
+
+    (lot_id,) = platform.find('stock.lot', [['number', '=', lot]])
+    platform.record_loss(lot_id, 1.4, 'spoiled')
+    assert platform.quantity(lot_id) == 18.0
+    open_menu(driver, "Pertes")
+    check_screen(driver, [
+            column("Date effective"), column("Produit"), column("Lot"),
+            column("Quantité"), column("Motif de perte"),
+            cell("Lot", lot), cell("Quantité", "1,40"),
+            cell("Motif de perte", "Avarié"),
+            cell("Valeur de la perte", "3,22"),
+            ], screenshots / 'losses.png')
+    open_menu(driver, "Enregistrer une perte")
+    # a dialog above the menu
+    assert_on_screen(driver, [
+            "//label[starts-with(normalize-space(.), 'Lot')]",
+            "//label[starts-with(normalize-space(.), 'Quantité')]",
+            "//label[starts-with(normalize-space(.), 'Motif')]",
+            button("Annuler"), button("Enregistrer"),
+            ])
+    driver.save_screenshot(str(screenshots / 'loss_record.png'))
+    visible(driver, button("Annuler")).click()
+    idle(driver)
+
+    # the round is loaded from the lot, first expired first out
+    platform.plan_round(10)
+    open_menu(driver, "Tournées de livraison")
+    ActionChains(driver).double_click(
+        visible(driver, cell("Véhicule", "Camion frigorifique"))).perform()
+    idle(driver)
+    round_screen = [
+        column("Expédition"), column("Client"), column("Adresse"),
+        column("Poids (kg)"), cell("Client", "Épicerie solidaire du Plateau"),
+        cell("Poids (kg)", "10,0"), button("Charger"), button("Annuler"),
+        ]
+    check_screen(driver, round_screen, screenshots / 'round.png')
+    visible(driver, button("Charger")).click()
+    accept_warnings(driver)
+    (shipment,) = platform.call(
+        'stock.shipment.out', 'read', [platform.shipment], ['state'])
+    assert shipment['state'] == 'packed'
+    assert platform.quantity(lot_id) == 8.0
