@@ -270,6 +270,30 @@ class FoodAidLogisticsTestCase(CompanyTestMixin, ModuleTestCase):
                 self.assertEqual(move.state, 'done')
 
     @with_transaction()
+    def test_unit_weight_migrated(self):
+        "The weight per unit of earlier databases becomes the measurements'"
+        pool = Pool()
+        Template = pool.get('product.template')
+        ModelData = pool.get('ir.model.data')
+        Uom = pool.get('product.uom')
+        company = create_company()
+        with set_company(company):
+            salad = self._product("Salade", uom='product.uom_unit').template
+        table_h = Template.__table_handler__('food_aid_logistics')
+        table_h.add_column('unit_weight', Template.weight.sql_type().base)
+        table = Template.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.unit_weight], [0.4], where=table.id == salad.id))
+        Template.__register__('food_aid_logistics')
+        self.assertFalse(table_h.column_exist('unit_weight'))
+        salad = Template(salad.id)
+        self.assertEqual(salad.weight, 0.4)
+        self.assertEqual(salad.weight_uom, Uom(
+                ModelData.get_id('product', 'uom_kilogram')))
+        self.assertEqual(salad.weight_in_kg(10, salad.default_uom), 4)
+
+    @with_transaction()
     def test_reception_lot_sequence(self):
         "Reception lots take the product's lot sequence, required"
         pool = Pool()
