@@ -9,9 +9,11 @@ import secrets
 from decimal import Decimal, InvalidOperation
 from html import escape
 
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.protocols.wrappers import (
     HTTPStatus, Response, abort, redirect, with_pool, with_transaction)
+from trytond.report.report import MIMETYPES
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
@@ -20,6 +22,7 @@ from .exceptions import OrderQuantityError, PortalError
 SESSION_COOKIE = 'food_aid_portal_session'
 CSRF_COOKIE = 'food_aid_portal_csrf'
 CONTEXT = {'language': 'fr'}
+CONTENT_TYPES = dict(MIMETYPES, pdf='application/pdf')
 HEADERS = {
     'Content-Security-Policy': (
         "default-src 'none'; style-src 'self' 'unsafe-inline'; "
@@ -88,9 +91,9 @@ def page(request, database_name, title, body, user=None, status=200,
     base = base_url(request, database_name)
     navigation = ''
     if user:
-        navigation = (
-            f'<a href="{escape(base)}/">{escape(gettext("food_aid_portal.msg_page_catalogue"))}</a>'
-            f'<a href="{escape(base)}/orders">{escape(gettext("food_aid_portal.msg_page_orders"))}</a>')
+        navigation = ''.join(
+            f'<a href="{escape(base + path)}">{escape(gettext(name))}</a>'
+            for path, name in user.portal_pages())
         navigation += (
             f'<span>{escape(user.party.rec_name)}</span>'
             f'<form method="post" action="{escape(base)}/logout">'
@@ -542,8 +545,107 @@ def invoice_pdf(request, pool, invoice_id):
         pdf_action = ActionReport(report_name=action.report_name,
             template_extension=extension, extension='pdf')
         extension, content = InvoiceReport.convert(pdf_action, content)
-    response = Response(content, content_type='application/pdf')
+    # without LibreOffice the invoice stays in its template's format
+    response = Response(content, content_type=CONTENT_TYPES.get(
+            extension, 'application/octet-stream'))
     response.headers.update(HEADERS)
     response.headers['Content-Disposition'] = (
-        f'attachment; filename="{invoice.number or invoice.id}.pdf"')
+        f'attachment; filename="{invoice.number or invoice.id}.{extension}"')
     return response
+
+
+def needs_body(request, database_name, user, season, error=''):
+    base = escape(base_url(request, database_name))
+    if not season:
+        return error + message(
+            gettext('food_aid_portal.msg_needs_no_season'), 'info')
+    need = user.portal_need(season)
+    quantities = {}
+    if need:
+        for line in need.lines:
+            key = (f'product_{line.product.id}' if line.product
+                else f'family_{line.food_family}')
+            quantities[key] = line.weekly_quantity
+    editable = not need or need.state == 'draft'
+    disabled = '' if editable else ' disabled'
+    body = error + message(gettext('food_aid_portal.msg_needs_intro',
+            start=season.date_start.strftime('%d/%m/%Y'),
+            end=season.date_end.strftime('%d/%m/%Y')), 'info')
+    if not editable:
+        body += message(gettext('food_aid_portal.msg_needs_validated'), 'info')
+    elif need:
+        body += message(gettext('food_aid_portal.msg_needs_draft'), 'info')
+
+    def rows(items):
+        cells = []
+        for key, name, unit in items:
+            value = quantities.get(key)
+            value = '' if value is None else f'{value:g}'
+            cells.append(
+                f'<tr><td>{escape(name)}</td><td>{escape(unit)}</td>'
+                '<td><input type="text" inputmode="decimal" '
+                f'name="{escape(key)}" value="{escape(value)}" '
+                f'aria-label="{escape(name)}"{disabled}></td></tr>')
+        return ''.join(cells)
+
+    head = ''.join(f'<th>{escape(gettext(m))}</th>' for m in [
+            'food_aid_portal.msg_product', 'food_aid_portal.msg_unit',
+            'food_aid_portal.msg_weekly_quantity'])
+    products = [
+        (f'product_{p.id}', p.rec_name, p.default_uom.symbol)
+        for p in user.portal_need_products()]
+    families = [
+        (f'family_{code}', name, 'kg')
+        for code, name in user.portal_need_families()]
+    body += (f'<form method="post" action="{base}/needs">'
+        f'{hidden_csrf(request)}'
+        f'<table><thead><tr>{head}</tr></thead><tbody>{rows(products)}'
+        '</tbody></table>'
+        f'<h2>{escape(gettext("food_aid_portal.msg_needs_families"))}</h2>'
+        f'<table><thead><tr>{head}</tr></thead><tbody>{rows(families)}'
+        '</tbody></table>')
+    if editable:
+        body += (f'<p><button type="submit">'
+            f'{escape(gettext("food_aid_portal.msg_save"))}</button></p>')
+    return body + '</form>'
+
+
+@app.route('/<database_name>/portal/needs', methods=['GET', 'POST'])
+@with_pool
+@with_transaction(context=CONTEXT)
+def needs(request, pool):
+    database_name = pool.database_name
+    user = login_required(request, pool)
+    if not user.portal_needs_allowed:
+        abort(HTTPStatus.NOT_FOUND)
+    title = gettext('food_aid_portal.msg_page_needs')
+    error = ''
+    with Transaction().set_context(company=user.portal_company.id):
+        season = user.portal_season(now().date())
+        if request.method == 'POST':
+            check_csrf(request)
+            if not season:
+                abort(HTTPStatus.NOT_FOUND)
+            products, families = {}, {}
+            try:
+                for name, value in request.form.items():
+                    kind, _, key = name.partition('_')
+                    if kind == 'product':
+                        try:
+                            products[int(key)] = parse_quantity(value)
+                        except ValueError:
+                            products[-1] = parse_quantity(value)
+                    elif kind == 'family':
+                        families[key] = parse_quantity(value)
+                user.portal_save_need(season, products, families)
+            except UserError as exception:
+                # the planning's own validation errors too
+                Transaction().rollback()
+                error = message(exception.message)
+            else:
+                response = redirect(base_url(request, database_name) + '/needs')
+                response.headers.update(HEADERS)
+                return response
+        body = needs_body(request, database_name, user, season, error)
+        return page(request, database_name, title, body, user=user,
+            status=400 if error else 200)

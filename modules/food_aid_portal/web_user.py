@@ -65,6 +65,18 @@ class User(metaclass=PoolMeta):
                 'token': self.reset_password_token,
                 })
 
+    def portal_pages(self):
+        "Return the pages of the partner's menu as (path, message id)"
+        return [
+            ('/', 'food_aid_portal.msg_page_catalogue'),
+            ('/orders', 'food_aid_portal.msg_page_orders'),
+            ]
+
+    @property
+    def portal_needs_allowed(self):
+        "Whether the partner enters its needs for the next season"
+        return False
+
     @property
     def portal_channel(self):
         if not self.party or not self.party.food_aid_channel:

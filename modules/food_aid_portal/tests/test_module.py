@@ -14,8 +14,10 @@ from trytond.modules.account.tests import create_chart
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.food_aid.tests.tools import untranslated
+from trytond.modules.food_aid_planning.exceptions import (
+    NeedValidationError)
 from trytond.modules.food_aid_portal.exceptions import (
-    OrderAvailabilityError, OrderCatalogueError, OrderCutoffError,
+    NeedError, OrderAvailabilityError, OrderCatalogueError, OrderCutoffError,
     OrderQuantityError)
 from trytond.modules.food_aid_reporting.tests.test_module import (
     count_queries)
@@ -32,6 +34,100 @@ THURSDAY = dt.date(2026, 3, 5)
 # before the channel's cut-off of Monday noon for Thursday
 BEFORE_CUTOFF = dt.datetime(2026, 3, 2, 9, 0)
 AFTER_CUTOFF = dt.datetime(2026, 3, 2, 12, 0)
+# the next season, whose needs the organisations enter
+SEASON_START = dt.date(2026, 4, 6)
+SEASON_END = dt.date(2026, 9, 27)
+
+
+def setup_portal(products=3, subsidy=True, monday=MONDAY):
+    """Create the company, two partners of a food-aid channel (an
+    organisation, subsidised, and a canteen) with their web users, and offers
+    of products for the week of monday"""
+    pool = Pool()
+    Party = pool.get('party.party')
+    Channel = pool.get('food_aid.channel')
+    Uom = pool.get('product.uom')
+    Template = pool.get('product.template')
+    Group = pool.get('food_aid.producer.group')
+    Offer = pool.get('food_aid.producer.offer')
+    Grant = pool.get('food_aid.grant')
+    Account = pool.get('account.account')
+    User = pool.get('web.user')
+    Category = pool.get('product.category')
+    Product = pool.get('product.product')
+    company = create_company()
+    kilogram, = Uom.search([('symbol', '=', 'kg')])
+    with set_company(company):
+        create_chart(company)
+        revenue, = Account.search([
+                ('type.revenue', '=', True),
+                ('closed', '=', False),
+                ('company', '=', company.id),
+                ], limit=1)
+        category = Category(name="Légumes", accounting=True,
+            account_revenue=revenue)
+        category.save()
+        channel = Channel(name="Aide alimentaire", code='AA-TEST',
+            kind='food_aid', order_delivery_weekday='3',
+            order_cutoff_weekday='0', order_cutoff_hour=12)
+        channel.save()
+        partners = [
+            Party(name=name, food_aid_channel=channel,
+                addresses=[{'city': "Bordeaux"}])
+            for name in ["Restos du cœur Bastide", "Cantine Jean Jaurès"]]
+        partners[0].is_food_aid_organisation = True
+        partners[1].is_catering = True
+        producer = Party(name="Ferme des Coteaux", is_producer=True)
+        Party.save(partners + [producer])
+        group = Group(name="Producteurs de Gironde", members=[{
+                    'producer': producer.id, 'priority': 1,
+                    'date_start': monday.replace(month=1, day=1),
+                    }])
+        group.save()
+        templates = Template.create([{
+                    'name': f"Légume {i:03d}", 'type': 'goods',
+                    'default_uom': kilogram.id, 'sale_uom': kilogram.id,
+                    'salable': True, 'list_price': D('2.00'),
+                    'account_category': category.id,
+                    'products': [('create', [{}])],
+                    } for i in range(products)])
+        products = [t.products[0] for t in templates]
+        for product in products:
+            product.cost_price = D('2.00')
+        Product.save(products)
+        offers = Offer.create([{
+                    'producer': producer.id, 'product': p.id,
+                    'date_start': monday,
+                    'date_end': monday + dt.timedelta(days=6),
+                    'quantity': 50, 'unit_price': D('1.50'),
+                    } for p in products])
+        Offer.open(offers)
+        if subsidy:
+            funder = Party(name="Département de la Gironde")
+            funder.save()
+            # the subsidies to receive, of the type of the cash account
+            cash, = Account.search([
+                    ('code', '=', '1.1.1'),
+                    ('company', '=', company.id),
+                    ])
+            account = Account(name="Subventions à recevoir", code='4687',
+                type=cash.type, company=company)
+            account.save()
+            grant = Grant(reference='CD33-2026', funder=funder,
+                program='local_authority', company=company,
+                currency=company.currency, amount=D('1000.00'),
+                date_start=monday.replace(month=1, day=1),
+                date_end=monday.replace(month=12, day=31),
+                coverage='percentage', rate=D('0.5'), beneficiaries=[partners[0].id],
+                clearing_account=account, requires_habilitation=False)
+            grant.save()
+            Grant.run([grant])
+        users = [
+            User(email=f'partner{i}@example.org', party=p,
+                password='Portail-2026-secret')
+            for i, p in enumerate(partners)]
+        User.save(users)
+    return company, channel, products, users
 
 
 class FoodAidPortalTestCase(CompanyTestMixin, ModuleTestCase):
@@ -71,87 +167,7 @@ class FoodAidPortalTestCase(CompanyTestMixin, ModuleTestCase):
             channel.cutoff_of(THURSDAY), dt.datetime(2026, 2, 26, 12))
 
     def _setup(self, products=3, subsidy=True):
-        """Create the company, two partners of a food-aid channel with their
-        web users and offers of products for the week"""
-        pool = Pool()
-        Party = pool.get('party.party')
-        Channel = pool.get('food_aid.channel')
-        Uom = pool.get('product.uom')
-        Template = pool.get('product.template')
-        Group = pool.get('food_aid.producer.group')
-        Offer = pool.get('food_aid.producer.offer')
-        Grant = pool.get('food_aid.grant')
-        Account = pool.get('account.account')
-        User = pool.get('web.user')
-        Category = pool.get('product.category')
-        Product = pool.get('product.product')
-        company = create_company()
-        kilogram, = Uom.search([('symbol', '=', 'kg')])
-        with set_company(company):
-            create_chart(company)
-            revenue, = Account.search([
-                    ('type.revenue', '=', True),
-                    ('closed', '=', False),
-                    ('company', '=', company.id),
-                    ], limit=1)
-            category = Category(name="Légumes", accounting=True,
-                account_revenue=revenue)
-            category.save()
-            channel = Channel(name="Aide alimentaire", code='AA-TEST',
-                kind='food_aid', order_delivery_weekday='3',
-                order_cutoff_weekday='0', order_cutoff_hour=12)
-            channel.save()
-            partners = [
-                Party(name=name, food_aid_channel=channel,
-                    addresses=[{'city': "Bordeaux"}])
-                for name in ["Restos du cœur Bastide", "Cantine Jean Jaurès"]]
-            producer = Party(name="Ferme des Coteaux", is_producer=True)
-            Party.save(partners + [producer])
-            group = Group(name="Producteurs de Gironde", members=[{
-                        'producer': producer.id, 'priority': 1,
-                        'date_start': dt.date(2026, 1, 1),
-                        }])
-            group.save()
-            templates = Template.create([{
-                        'name': f"Légume {i:03d}", 'type': 'goods',
-                        'default_uom': kilogram.id, 'sale_uom': kilogram.id,
-                        'salable': True, 'list_price': D('2.00'),
-                        'account_category': category.id,
-                        'products': [('create', [{}])],
-                        } for i in range(products)])
-            products = [t.products[0] for t in templates]
-            for product in products:
-                product.cost_price = D('2.00')
-            Product.save(products)
-            offers = Offer.create([{
-                        'producer': producer.id, 'product': p.id,
-                        'date_start': MONDAY, 'date_end': SUNDAY,
-                        'quantity': 50, 'unit_price': D('1.50'),
-                        } for p in products])
-            Offer.open(offers)
-            if subsidy:
-                funder = Party(name="Département de la Gironde")
-                funder.save()
-                account, = Account.search([
-                        ('type.receivable', '=', True),
-                        ('closed', '=', False),
-                        ('company', '=', company.id),
-                        ], limit=1)
-                grant = Grant(reference='CD33-2026', funder=funder,
-                    program='local_authority', company=company,
-                    currency=company.currency, amount=D('1000.00'),
-                    date_start=dt.date(2026, 1, 1),
-                    date_end=dt.date(2026, 12, 31), coverage='percentage',
-                    rate=D('0.5'), beneficiaries=[partners[0].id],
-                    clearing_account=account, requires_habilitation=False)
-                grant.save()
-                Grant.run([grant])
-            users = [
-                User(email=f'partner{i}@example.org', party=p,
-                    password='Portail-2026-secret')
-                for i, p in enumerate(partners)]
-            User.save(users)
-        return company, channel, products, users
+        return setup_portal(products=products, subsidy=subsidy)
 
     @with_transaction(context={'date': MONDAY})
     def test_catalogue(self):
@@ -324,6 +340,82 @@ class FoodAidPortalTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(large[1], 30)
         self.assertEqual(large[0], small[0])
 
+    @with_transaction(context={'date': MONDAY})
+    def test_needs(self):
+        "The organisation enters its needs of the next season"
+        pool = Pool()
+        SupplyPlan = pool.get('food_aid.supply_plan')
+        Need = pool.get('food_aid.need')
+        Template = pool.get('product.template')
+        company, channel, products, (first, second) = self._setup(
+            subsidy=False)
+        with set_company(company):
+            self.assertTrue(first.portal_needs_allowed)
+            self.assertFalse(second.portal_needs_allowed)
+            self.assertEqual([p for p, _ in first.portal_pages()],
+                ['/', '/orders', '/needs'])
+            self.assertEqual([p for p, _ in second.portal_pages()],
+                ['/', '/orders'])
+            self.assertIsNone(first.portal_season(MONDAY))
+            SupplyPlan.create([{
+                        'name': "Hiver", 'date_start': MONDAY,
+                        'date_end': SEASON_START - dt.timedelta(days=1),
+                        }, {
+                        'name': "Printemps-été", 'date_start': SEASON_START,
+                        'date_end': SEASON_END,
+                        }])
+            season = first.portal_season(MONDAY)
+            self.assertEqual(season.name, "Printemps-été")
+            self.assertEqual(first.portal_need_products(), products)
+
+            need = first.portal_save_need(season,
+                {products[0].id: 12.5, products[1].id: None},
+                {'FRUITS_ET_LEGUMES': 40, 'BOULANGERIE': None})
+            self.assertEqual(need.party, first.party)
+            self.assertEqual(need.company, company)
+            self.assertEqual(need.source, 'organisation')
+            self.assertEqual(need.state, 'draft')
+            self.assertEqual(
+                (need.date_start, need.date_end), (SEASON_START, SEASON_END))
+            self.assertEqual(
+                [(l.product, l.food_family, l.weekly_quantity, l.unit.symbol)
+                    for l in Need(need.id).lines],
+                [(products[0], None, 12.5, 'kg'),
+                    (None, 'FRUITS_ET_LEGUMES', 40, 'kg')])
+
+            again = first.portal_save_need(season, {products[1].id: 3}, {})
+            self.assertEqual(again, need)
+            self.assertEqual(
+                [(l.product, l.weekly_quantity) for l in again.lines],
+                [(products[1], 3)])
+            # the other partner finds none of it
+            self.assertIsNone(second.portal_need(season))
+
+            template, = Template.copy(
+                [products[0].template], default={'salable': False})
+            outsider, = template.products
+            cases = [
+                ({products[0].id: 0}, {}, NeedValidationError,
+                    "greater than zero"),
+                ({products[0].id: -2}, {}, NeedValidationError,
+                    "greater than zero"),
+                ({outsider.id: 1}, {}, NeedError, "not in the list"),
+                ({-1: 1}, {}, NeedError, "not in the list"),
+                ({}, {'POTAGER': 1}, NeedError, "not in the list"),
+                ({products[0].id: None}, {'BOULANGERIE': None}, NeedError,
+                    "at least one"),
+                ]
+            for products_, families, error, text in cases:
+                with self.subTest(products=products_, families=families):
+                    with self.assertRaises(error) as cm:
+                        first.portal_save_need(season, products_, families)
+                    self.assertIn(text, cm.exception.message)
+
+            # staff validated it: read-only for the partner
+            Need.validate_need([need])
+            with self.assertRaises(NeedError) as cm:
+                first.portal_save_need(season, {products[1].id: 4}, {})
+            self.assertIn("validated", cm.exception.message)
 
 
 class PortalPagesTestCase(unittest.TestCase):
@@ -331,7 +423,7 @@ class PortalPagesTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        activate_module(['food_aid_portal'])
+        activate_module(['food_aid_portal', 'food_aid_planning'])
         extras = {}
         while True:
             with Transaction().start(DB_NAME, 0, context={'date': MONDAY},
@@ -347,8 +439,7 @@ class PortalPagesTestCase(unittest.TestCase):
 
     @classmethod
     def _setup_data(cls):
-        company, channel, products, users = (
-            FoodAidPortalTestCase._setup(None))
+        company, channel, products, users = setup_portal()
         first, second = users
         first.party.name = "Restos <script>alert(1)</script>"
         first.party.save()
@@ -358,6 +449,11 @@ class PortalPagesTestCase(unittest.TestCase):
             sale = second.portal_place_order(
                 THURSDAY, {products[0].id: 1}, BEFORE_CUTOFF)
         cls.other_sale = sale.id
+        SupplyPlan = Pool().get('food_aid.supply_plan')
+        SupplyPlan.create([{
+                    'name': "Printemps-été", 'company': company.id,
+                    'date_start': SEASON_START, 'date_end': SEASON_END,
+                    }])
 
     def setUp(self):
         self.client = Client(app)
@@ -522,5 +618,119 @@ class PortalPagesTestCase(unittest.TestCase):
                 'csrf_token': self.token()})
         self.assertEqual(response.status_code, 302)
 
+    def needs(self):
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            Need = Pool().get('food_aid.need')
+            return sorted((n.id, n.party.name, n.state, tuple(sorted(
+                            (str(l.product.id) if l.product else l.food_family,
+                                l.weekly_quantity) for l in n.lines)))
+                for n in Need.search([]))
+
+    def test_needs(self):
+        "The organisation enters its needs; bad ones change nothing"
+        self.login()
+        response = self.client.get(self.base + '/')
+        self.assertIn(f'href="{self.base}/needs"', response.text)
+        response = self.client.get(self.base + '/needs')
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Season from 06/04/2026 to 27/09/2026", response.text)
+        self.assertIn("Fruit and Vegetables", response.text)
+        token = self.token('/needs')
+        product = f'product_{self.products[0]}'
+        cases = [
+            ({product: '12'}, 403, None),
+            ({product: 'abc'}, 400, "is not a quantity"),
+            ({product: '0'}, 400, "greater than zero"),
+            ({product: '-3'}, 400, "greater than zero"),
+            ({'product_999999': '1'}, 400, "not in the list"),
+            ({'product_x': '1'}, 400, "not in the list"),
+            ({'family_POTAGER': '1'}, 400, "not in the list"),
+            ({product: ''}, 400, "at least one product"),
+            ]
+        before = self.needs()
+        for data, status, text in cases:
+            with self.subTest(data=data):
+                if status != 403:
+                    data = dict(data, csrf_token=token)
+                response = self.client.post(self.base + '/needs', data=data)
+                self.assertEqual(response.status_code, status)
+                if text:
+                    self.assertIn(text, response.text)
+                self.assertEqual(self.needs(), before)
+        response = self.client.post(self.base + '/needs', data={
+                product: '12,5', 'family_FRUITS_ET_LEGUMES': '40',
+                f'product_{self.products[1]}': '', 'csrf_token': token})
+        self.assertEqual(response.status_code, 302)
+        (_, party, state, lines), = self.needs()
+        self.assertTrue(party.startswith("Restos"))
+        self.assertEqual(state, 'draft')
+        self.assertEqual(lines,
+            ((str(self.products[0]), 12.5), ('FRUITS_ET_LEGUMES', 40)))
+        response = self.client.get(self.base + '/needs')
+        self.assertIn('value="12.5"', response.text)
+        self.assertIn("the platform will review", response.text)
+
+        # the canteen has no needs page and sees none of the organisation's
+        with Transaction().start(DB_NAME, 0) as transaction:
+            User = Pool().get('web.user')
+            canteen, = User.search([('email', '=', self.emails[1])])
+            # whatever the invitation's test chose
+            canteen.password = 'Portail-2026-secret'
+            canteen.save()
+            transaction.commit()
+        self.client = Client(app)
+        self.login(self.emails[1])
+        response = self.client.get(self.base + '/')
+        self.assertNotIn('/needs"', response.text)
+        response = self.client.get(self.base + '/needs')
+        self.assertEqual(response.status_code, 404)
+        response = self.client.post(self.base + '/needs', data={
+                product: '1', 'csrf_token': self.token('/')})
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(len(self.needs()), 1)
+
+    def test_catalogue_page_constant_queries(self):
+        "The catalogue page takes as many queries for ten times the offers"
+        self.login()
+
+        def offer(count):
+            "Offer twice count new products, in a committed transaction"
+            with Transaction().start(DB_NAME, 0, context={'date': MONDAY}):
+                pool = Pool()
+                Template = pool.get('product.template')
+                Product = pool.get('product.product')
+                Offer = pool.get('food_aid.producer.offer')
+                offer, = Offer.search([('product', '=', self.products[0])])
+                with set_company(offer.company):
+                    templates = Template.copy(
+                        [offer.product.template] * count)
+                    products = [t.products[0] for t in templates]
+                    for product in products:
+                        product.cost_price = D('3.00')
+                    Product.save(products)
+                    Offer.open(Offer.create([{
+                                    'producer': offer.producer.id,
+                                    'product': p.id,
+                                    'date_start': MONDAY, 'date_end': SUNDAY,
+                                    'quantity': 10, 'unit_price': D('1.50'),
+                                    } for p in products for _ in range(2)]))
+                Transaction().commit()
+
+        def queries():
+            self.client.get(self.base + '/')  # fill the caches of the models
+            with count_queries() as counter:
+                response = self.client.get(self.base + '/')
+            self.assertEqual(response.status_code, 200)
+            return counter['queries'], response.text.count('name="quantity_')
+
+        # both measures read products written since the caches were filled
+        # (Tryton reads their translated names again, once for all)
+        offer(2)
+        small = queries()
+        offer(45)
+        large = queries()
+        self.assertEqual(small[1], 5)
+        self.assertEqual(large[1], 50)
+        self.assertEqual(large[0], small[0])
 
 del ModuleTestCase
