@@ -7,7 +7,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import BeneficiaryCountValidationError
-from .period import check_period
+from .period import PeriodMixin, period_fields
 
 # The FEAD / Mieux manger pour tous counting convention: each sub-count is a
 # part of the persons helped, never more.
@@ -16,7 +16,7 @@ SUB_COUNTS = [
     'homeless']
 
 
-class BeneficiaryCount(ModelSQL, ModelView):
+class BeneficiaryCount(PeriodMixin, ModelSQL, ModelView):
     "The people an organisation helped over a period, as funders count them"
     __name__ = 'food_aid.beneficiary.count'
 
@@ -29,8 +29,9 @@ class BeneficiaryCount(ModelSQL, ModelView):
             'company': Eval('company', -1),
             },
         depends={'company'})
-    date_start = fields.Date("Start Date", required=True)
-    date_end = fields.Date("End Date", required=True)
+    date_start, date_end = period_fields(domain=False)
+    _period_error = BeneficiaryCountValidationError
+    _period_message = 'food_aid.msg_beneficiary_count_inverted_dates'
     persons = fields.Integer("Persons", required=True)
     households = fields.Integer("Households", required=True)
     women = fields.Integer("Women", required=True)
@@ -78,9 +79,6 @@ class BeneficiaryCount(ModelSQL, ModelView):
     def validate_fields(cls, counts, field_names):
         super().validate_fields(counts, field_names)
         for count in counts:
-            check_period(
-                count, BeneficiaryCountValidationError,
-                'food_aid.msg_beneficiary_count_inverted_dates')
             count.check_counts()
 
     def check_counts(self):

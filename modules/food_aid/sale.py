@@ -3,10 +3,23 @@
 # terms.
 from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 from .exceptions import SaleChannelRequiredError
+
+
+def sale_date(sale):
+    """Return the date at which the prices and grants of the sale are in
+    force: its sale date, or today in its company"""
+    pool = Pool()
+    Date = pool.get('ir.date')
+    if sale.sale_date:
+        return sale.sale_date
+    with Transaction().set_context(
+            company=sale.company.id if sale.company else None):
+        return Date.today()
 
 
 class Sale(metaclass=PoolMeta):

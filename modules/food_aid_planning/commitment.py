@@ -11,10 +11,10 @@ from sql.conditionals import Coalesce
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.food_aid.period import check_period
+from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.product import price_digits
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import CommitmentValidationError
@@ -36,7 +36,7 @@ def weeks(date_start, date_end):
         monday += dt.timedelta(days=7)
 
 
-class Commitment(Workflow, ModelSQL, ModelView):
+class Commitment(PeriodMixin, Workflow, ModelSQL, ModelView):
     """A producer's commitment for a season (Uniterres model): a weekly
     quantity of a product at a fair price, as a purchase blanket agreement"""
     __name__ = 'food_aid.producer.commitment'
@@ -63,20 +63,9 @@ class Commitment(Workflow, ModelSQL, ModelView):
             'company': Eval('company', -1),
             },
         depends={'company'})
-    date_start = fields.Date(
-        "Start Date", required=True, states=_states,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_start', '<=', Eval('date_end')),
-                ()),
-            ])
-    date_end = fields.Date(
-        "End Date", required=True, states=_states,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_end', '>=', Eval('date_start')),
-                ()),
-            ])
+    date_start, date_end = period_fields(states=_states)
+    _period_error = CommitmentValidationError
+    _period_message = 'food_aid_planning.msg_commitment_inverted_dates'
     weekly_quantity = fields.Float(
         "Weekly Quantity", digits='unit', required=True, states=_states,
         help="The quantity promised each week, in the unit of the product.")
@@ -235,9 +224,6 @@ class Commitment(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Membership = pool.get('food_aid.producer.membership')
         for commitment in commitments:
-            check_period(
-                commitment, CommitmentValidationError,
-                'food_aid_planning.msg_commitment_inverted_dates')
             if (commitment.weekly_quantity is not None
                     and commitment.weekly_quantity <= 0):
                 raise CommitmentValidationError(gettext(

@@ -6,7 +6,7 @@ from decimal import InvalidOperation
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.modules.food_aid.period import check_period
+from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.food_aid.product import FOOD_FAMILIES
 from trytond.modules.food_aid_producer.offer import parse_number
 from trytond.pool import Pool
@@ -23,7 +23,7 @@ SOURCES = [
     ]
 
 
-class Need(Workflow, ModelSQL, ModelView):
+class Need(PeriodMixin, Workflow, ModelSQL, ModelView):
     "What an organisation or the people it serves need each week of a season"
     __name__ = 'food_aid.need'
 
@@ -56,20 +56,10 @@ class Need(Workflow, ModelSQL, ModelView):
             'required': Eval('source') == 'beneficiary_committee',
             'invisible': Eval('source') != 'beneficiary_committee',
             })
-    date_start = fields.Date(
-        "Season Start", required=True, states=_states,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_start', '<=', Eval('date_end')),
-                ()),
-            ])
-    date_end = fields.Date(
-        "Season End", required=True, states=_states,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_end', '>=', Eval('date_start')),
-                ()),
-            ])
+    date_start, date_end = period_fields(
+        "Season Start", "Season End", states=_states)
+    _period_error = NeedValidationError
+    _period_message = 'food_aid_planning.msg_need_inverted_dates'
     description = fields.Char("Description", states=_states)
     lines = fields.One2Many(
         'food_aid.need.line', 'need', "Lines", states=_states)
@@ -131,14 +121,6 @@ class Need(Workflow, ModelSQL, ModelView):
             ('committee.rec_name', *clause[1:]),
             ('description', *clause[1:]),
             ]
-
-    @classmethod
-    def validate_fields(cls, needs, field_names):
-        super().validate_fields(needs, field_names)
-        for need in needs:
-            check_period(
-                need, NeedValidationError,
-                'food_aid_planning.msg_need_inverted_dates')
 
     @classmethod
     @ModelView.button
@@ -253,20 +235,7 @@ class NeedImportStart(ModelView):
     "Import Survey Answers"
     __name__ = 'food_aid.need.import.start'
 
-    date_start = fields.Date(
-        "Season Start", required=True,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_start', '<=', Eval('date_end')),
-                ()),
-            ])
-    date_end = fields.Date(
-        "Season End", required=True,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_end', '>=', Eval('date_start')),
-                ()),
-            ])
+    date_start, date_end = period_fields("Season Start", "Season End")
     file = fields.Binary(
         "File", required=True,
         help="A CSV file with the columns: organisation (code or name), "

@@ -6,11 +6,10 @@ import io
 from collections import defaultdict
 
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.modules.food_aid.period import check_period
+from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.food_aid.product import FOOD_FAMILIES
 from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
 from trytond.report import Report
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -19,7 +18,7 @@ from .commitment import week_start, weeks
 from .exceptions import SupplyPlanValidationError
 
 
-class SupplyPlan(ModelSQL, ModelView):
+class SupplyPlan(PeriodMixin, ModelSQL, ModelView):
     """The plan of a season: week by week, what is needed against what the
     producers committed and offered, and the gaps"""
     __name__ = 'food_aid.supply_plan'
@@ -27,20 +26,9 @@ class SupplyPlan(ModelSQL, ModelView):
     company = fields.Many2One(
         'company.company', "Company", required=True, ondelete='CASCADE')
     name = fields.Char("Name", required=True)
-    date_start = fields.Date(
-        "Season Start", required=True,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_start', '<=', Eval('date_end')),
-                ()),
-            ])
-    date_end = fields.Date(
-        "Season End", required=True,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_end', '>=', Eval('date_start')),
-                ()),
-            ])
+    date_start, date_end = period_fields("Season Start", "Season End")
+    _period_error = SupplyPlanValidationError
+    _period_message = 'food_aid_planning.msg_supply_plan_inverted_dates'
     lines = fields.One2Many(
         'food_aid.supply_plan.line', 'plan', "Lines", readonly=True)
     need_quantity = fields.Function(fields.Float(
@@ -82,14 +70,6 @@ class SupplyPlan(ModelSQL, ModelView):
                 result['gap_percent'][plan.id] = (
                     round(gap * 100 / need, 1) if need else None)
         return result
-
-    @classmethod
-    def validate_fields(cls, plans, field_names):
-        super().validate_fields(plans, field_names)
-        for plan in plans:
-            check_period(
-                plan, SupplyPlanValidationError,
-                'food_aid_planning.msg_supply_plan_inverted_dates')
 
     @classmethod
     def copy(cls, plans, default=None):

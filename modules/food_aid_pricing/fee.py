@@ -3,9 +3,10 @@
 # terms.
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
+from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import FeeValidationError
@@ -24,7 +25,7 @@ COMPUTATIONS = [
     ]
 
 
-class Fee(DeactivableMixin, ModelSQL, ModelView):
+class Fee(PeriodMixin, DeactivableMixin, ModelSQL, ModelView):
     "A platform fee added to the producer price (an enterprise fee)"
     __name__ = 'food_aid.fee'
 
@@ -65,20 +66,7 @@ class Fee(DeactivableMixin, ModelSQL, ModelView):
         depends={'company'},
         help="The product categories the fee applies to; "
         "empty for all products.")
-    date_start = fields.Date(
-        "Start Date",
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_start', '<=', Eval('date_end')),
-                ()),
-            ])
-    date_end = fields.Date(
-        "End Date",
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_end', '>=', Eval('date_start')),
-                ()),
-            ])
+    date_start, date_end = period_fields(required=False)
     product = fields.Many2One(
         'product.product', "Product", ondelete='RESTRICT',
         domain=[

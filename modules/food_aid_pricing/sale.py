@@ -8,6 +8,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.food_aid.report import DocumentMixin
+from trytond.modules.food_aid.sale import sale_date
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id
@@ -24,17 +25,6 @@ REPRICE_FIELDS = {'channel', 'sale_date', 'currency', 'company'}
 
 BreakdownPart = namedtuple(
     'BreakdownPart', ['key', 'label', 'amount', 'share'])
-
-
-def _date_of(sale):
-    "Return the date at which the sale's prices are in force"
-    pool = Pool()
-    Date = pool.get('ir.date')
-    if sale.sale_date:
-        return sale.sale_date
-    with Transaction().set_context(
-            company=sale.company.id if sale.company else None):
-        return Date.today()
 
 
 class Sale(metaclass=PoolMeta):
@@ -195,7 +185,7 @@ class Sale(metaclass=PoolMeta):
             *(Fee.product_categories(p) for p in products))
         with without_check_access():
             fees = Fee.fees_in_force(
-                self.company, _date_of(self), ['per_order'])
+                self.company, sale_date(self), ['per_order'])
         return [f for f in fees if f.applies_to(self.channel, categories)]
 
     def set_order_fees(self):
@@ -354,7 +344,7 @@ class SaleLine(metaclass=PoolMeta):
         company = self.sale.company
         currency = self.sale.currency or company.currency
         if currency != company.currency:
-            with Transaction().set_context(date=_date_of(self.sale)):
+            with Transaction().set_context(date=sale_date(self.sale)):
                 amount = Currency.compute(
                     company.currency, amount, currency, round=False)
         return amount
@@ -416,7 +406,7 @@ class SaleLine(metaclass=PoolMeta):
         if self.product.type == 'service':
             return None
         company = self.sale.company
-        date = _date_of(self.sale)
+        date = sale_date(self.sale)
         product = self.product
         unit = self.unit or product.sale_uom
         with without_check_access(), \
@@ -480,7 +470,7 @@ class SaleLine(metaclass=PoolMeta):
             return
         by_key = defaultdict(list)
         for line in lines:
-            by_key[(line.sale.company, _date_of(line.sale))].append(line)
+            by_key[(line.sale.company, sale_date(line.sale))].append(line)
         to_write, to_delete, to_create = [], [], []
         with without_check_access():
             for (company, date), key_lines in by_key.items():

@@ -16,7 +16,7 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.food_aid.access import check_rule
-from trytond.modules.food_aid.period import check_period
+from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -139,7 +139,7 @@ def _share(remaining, supplies, available, strategy):
     return given
 
 
-class Allocation(Workflow, ModelSQL, ModelView):
+class Allocation(PeriodMixin, Workflow, ModelSQL, ModelView):
     "The split of a delivery period's demand between the group's producers"
     __name__ = 'food_aid.allocation'
 
@@ -155,20 +155,9 @@ class Allocation(Workflow, ModelSQL, ModelView):
         domain=[('type', '=', 'warehouse')], states=_states,
         help="The warehouse that delivers the customers "
         "and receives the producers' deliveries.")
-    date_start = fields.Date(
-        "Start Date", required=True, states=_states,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_start', '<=', Eval('date_end')),
-                ()),
-            ])
-    date_end = fields.Date(
-        "End Date", required=True, states=_states,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_end', '>=', Eval('date_start')),
-                ()),
-            ])
+    date_start, date_end = period_fields(states=_states)
+    _period_error = AllocationValidationError
+    _period_message = 'food_aid_producer.msg_allocation_inverted_dates'
     strategy = fields.Selection(
         STRATEGIES, "Strategy", required=True, sort=False, states=_states,
         help="Fair share: by priority, then in proportion to the quantities "
@@ -262,14 +251,6 @@ class Allocation(Workflow, ModelSQL, ModelView):
         return sorted({
                 l.purchase_line.purchase.id for l in self.lines
                 if l.purchase_line})
-
-    @classmethod
-    def validate_fields(cls, allocations, field_names):
-        super().validate_fields(allocations, field_names)
-        for allocation in allocations:
-            check_period(
-                allocation, AllocationValidationError,
-                'food_aid_producer.msg_allocation_inverted_dates')
 
     @classmethod
     def check_modification(

@@ -15,10 +15,10 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.food_aid.access import check_rule
-from trytond.modules.food_aid.period import check_period
+from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -32,7 +32,7 @@ STATES = [
     ]
 
 
-class Offer(Workflow, ModelSQL, ModelView):
+class Offer(PeriodMixin, Workflow, ModelSQL, ModelView):
     "What a producer can deliver of a product over a week, and at what price"
     __name__ = 'food_aid.producer.offer'
 
@@ -57,20 +57,9 @@ class Offer(Workflow, ModelSQL, ModelView):
             'company': Eval('company', -1),
             },
         depends={'company'})
-    date_start = fields.Date(
-        "Start Date", required=True, states=_states,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_start', '<=', Eval('date_end')),
-                ()),
-            ])
-    date_end = fields.Date(
-        "End Date", required=True, states=_states,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_end', '>=', Eval('date_start')),
-                ()),
-            ])
+    date_start, date_end = period_fields(states=_states)
+    _period_error = OfferValidationError
+    _period_message = 'food_aid_producer.msg_offer_inverted_dates'
     quantity = fields.Float(
         "Quantity", digits='unit', required=True, states=_states,
         help="The quantity offered, in the unit of the product.")
@@ -231,9 +220,6 @@ class Offer(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Membership = pool.get('food_aid.producer.membership')
         for offer in offers:
-            check_period(
-                offer, OfferValidationError,
-                'food_aid_producer.msg_offer_inverted_dates')
             if offer.quantity is not None and offer.quantity <= 0:
                 raise OfferValidationError(gettext(
                         'food_aid_producer.msg_offer_quantity_not_positive',

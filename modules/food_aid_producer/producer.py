@@ -2,12 +2,10 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 from trytond.i18n import gettext
-from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, fields)
-from trytond.modules.food_aid.period import check_period
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
+from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import MembershipValidationError, PriceValidationError
@@ -35,7 +33,8 @@ class ProducerGroup(DeactivableMixin, ModelSQL, ModelView):
         return Transaction().context.get('company')
 
 
-class ProducerMembership(DeactivableMixin, ModelSQL, ModelView):
+class ProducerMembership(
+        PeriodMixin, DeactivableMixin, ModelSQL, ModelView):
     "A producer's place in a group: who is served first and since when"
     __name__ = 'food_aid.producer.membership'
 
@@ -49,20 +48,9 @@ class ProducerMembership(DeactivableMixin, ModelSQL, ModelView):
         domain=[('priority', '>=', 1)],
         help="1 is served first; producers of the same priority "
         "share the demand.")
-    date_start = fields.Date(
-        "Start Date",
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_start', '<=', Eval('date_end')),
-                ()),
-            ])
-    date_end = fields.Date(
-        "End Date",
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_end', '>=', Eval('date_start')),
-                ()),
-            ])
+    date_start, date_end = period_fields(required=False)
+    _period_error = MembershipValidationError
+    _period_message = 'food_aid_producer.msg_membership_inverted_dates'
 
     @classmethod
     def __setup__(cls):
@@ -87,14 +75,6 @@ class ProducerMembership(DeactivableMixin, ModelSQL, ModelView):
             ('producer.rec_name', *clause[1:]),
             ('group.rec_name', *clause[1:]),
             ]
-
-    @classmethod
-    def validate_fields(cls, memberships, field_names):
-        super().validate_fields(memberships, field_names)
-        for membership in memberships:
-            check_period(
-                membership, MembershipValidationError,
-                'food_aid_producer.msg_membership_inverted_dates')
 
     @classmethod
     def member_period_domain(cls, company, date_start, date_end):
@@ -154,7 +134,7 @@ class ProducerMembership(DeactivableMixin, ModelSQL, ModelView):
         return priorities
 
 
-class ProducerPrice(ModelSQL, ModelView):
+class ProducerPrice(PeriodMixin, ModelSQL, ModelView):
     "A fair price agreement (prix rémunérateur) for a product"
     __name__ = 'food_aid.producer.price'
 
@@ -166,20 +146,9 @@ class ProducerPrice(ModelSQL, ModelView):
         'party.party', "Producer", ondelete='CASCADE',
         domain=[('is_producer', '=', True)],
         help="Leave empty for a price that applies to the whole group.")
-    date_start = fields.Date(
-        "Start Date",
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_start', '<=', Eval('date_end')),
-                ()),
-            ])
-    date_end = fields.Date(
-        "End Date",
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_end', '>=', Eval('date_start')),
-                ()),
-            ])
+    date_start, date_end = period_fields(required=False)
+    _period_error = PriceValidationError
+    _period_message = 'food_aid_producer.msg_price_inverted_dates'
     unit_price = fields.Numeric(
         "Unit Price", digits=price_digits, required=True,
         help="The price per unit of the product that pays the producer "
@@ -208,9 +177,6 @@ class ProducerPrice(ModelSQL, ModelView):
     def validate_fields(cls, prices, field_names):
         super().validate_fields(prices, field_names)
         for price in prices:
-            check_period(
-                price, PriceValidationError,
-                'food_aid_producer.msg_price_inverted_dates')
             if price.unit_price is not None and price.unit_price <= 0:
                 raise PriceValidationError(gettext(
                         'food_aid_producer.msg_price_not_positive',

@@ -10,9 +10,10 @@ from sql.aggregate import Sum
 
 from trytond.model import ModelView, fields
 from trytond.modules.food_aid.access import check_company
+from trytond.modules.food_aid.period import period_fields
 from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
@@ -56,20 +57,7 @@ class ProducerStatementStart(ModelView):
             'company': Eval('company', -1),
             },
         depends={'company'})
-    date_start = fields.Date(
-        "Start Date", required=True,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_start', '<=', Eval('date_end')),
-                ()),
-            ])
-    date_end = fields.Date(
-        "End Date", required=True,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_end', '>=', Eval('date_start')),
-                ()),
-            ])
+    date_start, date_end = period_fields()
 
     @staticmethod
     def default_company():

@@ -7,9 +7,11 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.food_aid.access import check_rule
+from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
@@ -17,7 +19,7 @@ from .exceptions import ClaimError
 from .grant import company_language
 
 
-class Claim(Workflow, ModelSQL, ModelView):
+class Claim(PeriodMixin, Workflow, ModelSQL, ModelView):
     """What a funder owes for a period: the invoiced subsidies of a grant,
     invoiced to the funder on the grant's clearing account"""
     __name__ = 'food_aid.grant.claim'
@@ -36,20 +38,9 @@ class Claim(Workflow, ModelSQL, ModelView):
             ('state', 'in', ['running', 'closed']),
             ],
         states=_states)
-    date_start = fields.Date(
-        "Start Date", required=True, states=_states,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_start', '<=', Eval('date_end')),
-                ()),
-            ])
-    date_end = fields.Date(
-        "End Date", required=True, states=_states,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_end', '>=', Eval('date_start')),
-                ()),
-            ])
+    date_start, date_end = period_fields(states=_states)
+    _period_error = ClaimError
+    _period_message = 'food_aid_subsidy.msg_claim_inverted_dates'
     lines = fields.One2Many(
         'food_aid.grant.line', 'claim', "Lines", readonly=True)
     amount = fields.Function(Monetary(
@@ -130,23 +121,23 @@ class Claim(Workflow, ModelSQL, ModelView):
         return amounts
 
     @classmethod
-    def validate_fields(cls, claims, field_names):
-        super().validate_fields(claims, field_names)
-        for claim in claims:
-            if claim.date_end < claim.date_start:
-                raise ClaimError(gettext(
-                        'food_aid_subsidy.msg_claim_inverted_dates',
-                        claim=claim.rec_name))
+    def check_modification(cls, mode, claims, values=None, external=False):
+        super().check_modification(
+            mode, claims, values=values, external=external)
+        if external and mode in {'write', 'delete'}:
+            check_rule(cls, claims, mode)
+        if mode == 'delete':
+            for claim in claims:
+                if claim.state not in {'draft', 'cancelled'}:
+                    raise ClaimError(gettext(
+                            'food_aid_subsidy.msg_claim_delete_invoiced',
+                            claim=claim.rec_name))
 
     @classmethod
-    def delete(cls, claims):
-        for claim in claims:
-            if claim.state not in {'draft', 'cancelled'}:
-                raise ClaimError(gettext(
-                        'food_aid_subsidy.msg_claim_delete_invoiced',
-                        claim=claim.rec_name))
-        cls.release(claims)
-        super().delete(claims)
+    def on_modification(cls, mode, claims, field_names=None):
+        super().on_modification(mode, claims, field_names=field_names)
+        if mode == 'delete':
+            cls.release(claims)
 
     @classmethod
     def release(cls, claims):

@@ -15,6 +15,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.food_aid.access import check_rule
+from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -152,7 +153,7 @@ def stacking_key(grant):
         grant.id)
 
 
-class Grant(Workflow, ModelSQL, ModelView):
+class Grant(PeriodMixin, Workflow, ModelSQL, ModelView):
     """A funder's envelope that pays part of the price of eligible sales,
     with its eligibility and coverage rules"""
     __name__ = 'food_aid.grant'
@@ -188,20 +189,9 @@ class Grant(Workflow, ModelSQL, ModelView):
             'invisible': Eval('program') == 'solidarity_fund',
             },
         help="The total the funder grants.")
-    date_start = fields.Date(
-        "Start Date", required=True, states=_states,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_start', '<=', Eval('date_end')),
-                ()),
-            ])
-    date_end = fields.Date(
-        "End Date", states=_states,
-        domain=[
-            If(Eval('date_start') & Eval('date_end'),
-                ('date_end', '>=', Eval('date_start')),
-                ()),
-            ])
+    date_start, date_end = period_fields(end_required=False, states=_states)
+    _period_error = GrantValidationError
+    _period_message = 'food_aid_subsidy.msg_grant_inverted_dates'
     state = fields.Selection([
             ('draft', "Draft"),
             ('running', "Running"),
@@ -619,10 +609,6 @@ class Grant(Workflow, ModelSQL, ModelView):
             raise GrantValidationError(gettext(
                     'food_aid_subsidy.msg_grant_envelope_not_positive',
                     grant=self.rec_name))
-        if self.date_end and self.date_end < self.date_start:
-            raise GrantValidationError(gettext(
-                    'food_aid_subsidy.msg_grant_inverted_dates',
-                    grant=self.rec_name))
         if self.rate is not None and not (0 <= self.rate <= 1):
             raise GrantValidationError(gettext(
                     'food_aid_subsidy.msg_grant_rate_invalid',
@@ -662,27 +648,22 @@ class Grant(Workflow, ModelSQL, ModelView):
                         grant=grant.rec_name))
 
     @classmethod
-    def write(cls, *args):
+    def check_modification(cls, mode, grants, values=None, external=False):
+        super().check_modification(
+            mode, grants, values=values, external=external)
+        if external and mode in {'write', 'delete'}:
+            check_rule(cls, grants, mode)
         # the workflow itself may reopen a closed grant
-        for grants, values in zip(args[::2], args[1::2]):
-            if Transaction().check_access:
-                check_rule(cls, grants, 'write')
-            if set(values) - {'state'}:
-                cls.check_modify(grants)
-        super().write(*args)
-
-    @classmethod
-    def delete(cls, grants):
-        if Transaction().check_access:
-            check_rule(cls, grants, 'delete')
-        cls.check_open_lines(
-            grants, 'food_aid_subsidy.msg_grant_delete_open_lines')
-        for grant in grants:
-            if grant.state not in {'draft', 'cancelled'}:
-                raise GrantAccessError(gettext(
-                        'food_aid_subsidy.msg_grant_delete_not_draft',
-                        grant=grant.rec_name))
-        super().delete(grants)
+        if mode == 'write' and set(values) - {'state'}:
+            cls.check_modify(grants)
+        elif mode == 'delete':
+            cls.check_open_lines(
+                grants, 'food_aid_subsidy.msg_grant_delete_open_lines')
+            for grant in grants:
+                if grant.state not in {'draft', 'cancelled'}:
+                    raise GrantAccessError(gettext(
+                            'food_aid_subsidy.msg_grant_delete_not_draft',
+                            grant=grant.rec_name))
 
     @classmethod
     def copy(cls, grants, default=None):

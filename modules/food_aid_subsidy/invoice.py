@@ -8,6 +8,7 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, dualmethod, fields
+from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -54,8 +55,8 @@ class Account(metaclass=PoolMeta):
 class Invoice(metaclass=PoolMeta):
     __name__ = 'account.invoice'
 
-    subsidy_amount = fields.Function(fields.Numeric(
-            "Subsidies", digits=(None, 2),
+    subsidy_amount = fields.Function(Monetary(
+            "Subsidies", digits='currency', currency='currency',
             states={
                 'invisible': ~Eval('subsidy_amount'),
                 },

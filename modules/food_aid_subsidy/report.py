@@ -6,9 +6,9 @@ from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from trytond.i18n import gettext
 from trytond.modules.food_aid.report import DocumentMixin
+from trytond.modules.food_aid.sale import sale_date
 from trytond.pool import Pool, PoolMeta
 
-from .sale import sale_date
 
 PayerSplit = namedtuple('PayerSplit', ['title', 'headers', 'rows', 'currency'])
 Payer = namedtuple('Payer', ['label', 'untaxed', 'tax', 'total'])

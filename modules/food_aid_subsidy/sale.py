@@ -7,6 +7,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.food_aid.sale import sale_date
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -14,17 +15,6 @@ from trytond.transaction import Transaction, without_check_access
 from .exceptions import (
     GrantEnvelopeWarning, GrantHabilitationWarning, GrantMonthlyCapWarning)
 from .grant import split_amount, stacking_key
-
-
-def sale_date(sale):
-    "Return the date at which the grants of the sale are in force"
-    pool = Pool()
-    Date = pool.get('ir.date')
-    if sale.sale_date:
-        return sale.sale_date
-    with Transaction().set_context(
-            company=sale.company.id if sale.company else None):
-        return Date.today()
 
 
 def subsidisable(line):
