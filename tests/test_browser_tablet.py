@@ -42,7 +42,7 @@ def date(value):
 
 
 @pytest.fixture
-def tablet():
+def tablet(tmp_path):
     "A headless Chromium in French with the screen of a tablet"
     if not (CHROMIUM and CHROMEDRIVER):
         pytest.skip("chromium and chromedriver are not installed "
@@ -74,6 +74,8 @@ def tablet():
             'width': WIDTH, 'height': HEIGHT, 'deviceScaleFactor': 1,
             'mobile': False})
     yield driver
+    # the last screen tells what went wrong
+    driver.save_screenshot(str(tmp_path / 'last.png'))
     driver.quit()
 
 
@@ -163,16 +165,15 @@ class Platform:
                                 'unit_price': decimal('2.3000')}]]]})
         self.call('purchase.purchase', 'quote', [purchase])
         self.call('purchase.purchase', 'confirm', [purchase])
-        (purchase,) = self.call(
-            'purchase.purchase', 'read', [purchase], ['moves'])
-        self.call('stock.move', 'write', purchase['moves'], {
+        self.moves = self.read('purchase.purchase', purchase, 'moves')
+        self.call('stock.move', 'write', self.moves, {
                 'harvest_date': date(today - dt.timedelta(days=1))})
         self.reception = self.create('stock.shipment.in', {
                 'company': self.company, 'supplier': self.producer,
                 'planned_date': date(today),
                 'warehouse': self.warehouse, 'warehouse_input': self.input,
                 'warehouse_storage': self.storage,
-                'incoming_moves': [['add', purchase['moves']]]})
+                'incoming_moves': [['add', self.moves]]})
 
     def record_loss(self, lot, quantity, reason):
         "Record the loss with the wizard of the warehouse"
@@ -223,6 +224,10 @@ class Platform:
                 'stops': [['create', [{'sequence': 1,
                                 'shipment': shipment}]]]})
         self.shipment = shipment
+
+    def read(self, model, record, name):
+        (values,) = self.call(model, 'read', [record], [name])
+        return values[name]
 
     def quantity(self, lot=None):
         "The quantity of tomatoes in the storage zone"
@@ -315,25 +320,25 @@ def open_menu(driver, *path):
     idle(driver)
 
 
-def accept_warnings(driver):
-    "Confirm the button and accept its warnings, as the user would"
-    def answer(driver):
-        return [b for b in driver.find_elements(By.XPATH,
+def press(driver, title, done):
+    """Press the button, confirm it and accept its warnings as the user
+    would, until done() tells the server did it"""
+    visible(driver, button(title)).click()
+
+    def finished(driver):
+        answers = [b for b in driver.find_elements(By.XPATH,
                 "//div[contains(@class, 'modal-dialog')]//button["
                 "normalize-space(.)='Valider' or normalize-space(.)='Oui']")
             if b.is_displayed()]
-    while True:
-        idle(driver)
-        try:
-            # a dialog fades in after the click
-            answers = WebDriverWait(driver, 1.5).until(answer)
-        except TimeoutException:
-            return
-        try:
-            answers[0].click()
-        except WebDriverException:
-            # still fading in: try again
-            continue
+        if answers:
+            try:
+                answers[0].click()
+            except WebDriverException:
+                pass  # still fading in: next time
+            return False
+        return done()
+    WebDriverWait(driver, 60, poll_frequency=0.3).until(finished)
+    idle(driver)
 
 
 def login(driver, server):
@@ -375,19 +380,17 @@ def test_reception_on_tablet(server, tablet, screenshots):
         "//td//button[@name='refuse']",
         button("Créer les lots"), button("Recevoir"),
         ]
-    visible(driver, button("Créer les lots")).click()
-    accept_warnings(driver)
-    lot = visible(driver, "//td[starts-with(@data-title, 'Lot')]//a").text
-    assert lot
+    press(driver, "Créer les lots", lambda: platform.read(
+            'stock.move', platform.moves[0], 'lot'))
+    lot = visible(driver,
+        "//td[starts-with(@data-title, 'Lot')]//a[normalize-space(text())]"
+        ).text
     check_screen(driver, reception_screen, screenshots / 'reception.png')
 
-    visible(driver, button("Recevoir")).click()
-    accept_warnings(driver)
-    visible(driver, button("Terminer")).click()
-    accept_warnings(driver)
-    (reception,) = platform.call(
-        'stock.shipment.in', 'read', [platform.reception], ['state'])
-    assert reception['state'] == 'done'
+    press(driver, "Recevoir", lambda: platform.read(
+            'stock.shipment.in', platform.reception, 'state') == 'received')
+    press(driver, "Terminer", lambda: platform.read(
+            'stock.shipment.in', platform.reception, 'state') == 'done')
     assert platform.quantity() == 19.4
 
     # the lots in stock, with their quantity on hand and days left: the
@@ -435,9 +438,8 @@ def test_reception_on_tablet(server, tablet, screenshots):
         cell("Poids (kg)", "10,0"), button("Charger"), button("Annuler"),
         ]
     check_screen(driver, round_screen, screenshots / 'round.png')
-    visible(driver, button("Charger")).click()
-    accept_warnings(driver)
-    (shipment,) = platform.call(
-        'stock.shipment.out', 'read', [platform.shipment], ['state'])
-    assert shipment['state'] == 'packed'
+    press(driver, "Charger", lambda: platform.read(
+            'food_aid.delivery.round', platform.round, 'state') == 'loaded')
+    assert platform.read(
+        'stock.shipment.out', platform.shipment, 'state') == 'packed'
     assert platform.quantity(lot_id) == 8.0
