@@ -143,10 +143,11 @@ class Process:
 
 
 class Client:
-    "A JSON-RPC client of one server, logged in as admin"
+    "A JSON-RPC client of one server, with the session of a user"
 
-    def __init__(self, name, database, port):
+    def __init__(self, name, database, port, process):
         self.name = name
+        self.process = process
         self.database = database
         self.port = port
         self.url = f'http://127.0.0.1:{port}/{database}/rpc/'
@@ -180,8 +181,13 @@ class Client:
                 result, error = self.call(
                     'common.db.login', login, {'password': password}, 'fr',
                     timeout=10)
+            except urllib.error.HTTPError:
+                # it answers and refuses: a wrong password fails at once
+                raise
             except (urllib.error.URLError, ConnectionError) as exception:
-                # not listening yet (or still loading the modules)
+                # not listening yet (still loading the modules) or dead
+                if not self.process.running:
+                    raise RuntimeError(f"{self.name} stopped")
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{self.name}: {exception}")
                 time.sleep(0.5)
@@ -369,7 +375,7 @@ def cluster(tmp_path_factory):
                         '-c', *write_config(tmp_path, server, port),
                         '-d', name, '-vv'],
                     tmp_path / f'{server}.log'))
-            clients.append(Client(server, name, port))
+            clients.append(Client(server, name, port, processes[-1]))
         for command in ['trytond-cron', 'trytond-worker']:
             # one process each: two cores are shared with the servers
             processes.append(Process(command, [
@@ -421,7 +427,8 @@ def test_role_granted_on_one_server_applies_on_the_other(cluster):
     "A role given through the first server opens the second's records"
     first, second = cluster.clients
     data = cluster.data
-    coordinator = Client('server2', second.database, second.port)
+    coordinator = Client(
+        'server2', second.database, second.port, second.process)
     coordinator.login(time.monotonic() + DEADLINE, *COORDINATOR)
 
     def count_grants():
