@@ -8,14 +8,24 @@ Each module that needs demo data of its own ships a loader
 scripts/demo_<module suffix>.py: its optional configure(demo) runs before the
 sales are created (prices, fees, tiers...), its load(demo) after them; the
 loaders run in the order of the modules' dependencies.
+
+Before the current week, the platform lives its past weeks (a year by
+default, --weeks): each week the customers' orders of the season's produce
+in every channel, then the optional week(demo, week) of each loader (offers
+and allocation, receptions and rounds, invoices and claims), run with
+Tryton's date (ir.date today) set to the days of that week so that every
+workflow dates its records as the platform would have.
 """
 import argparse
+import contextlib
 import datetime as dt
 import importlib.util
 import pathlib
 import sys
+import time
 import types
 from decimal import Decimal
+from unittest import mock
 
 from proteus import Model, Wizard
 from proteus import config as proteus_config
@@ -31,10 +41,36 @@ MODULE_LOADERS = [
     ('food_aid_reporting', 'demo_reporting'),
     ('food_aid_einvoicing', 'demo_einvoicing'),
     ]
+# Weeks of history before the current week: a year
+WEEKS = 52
 
 
 def step(message):
     print(f'    {message}', flush=True)
+
+
+@contextlib.contextmanager
+def clock(day):
+    "Run Tryton's workflows as if today were day (ir.date's today)"
+    from trytond.ir.date import Date
+    with mock.patch.object(
+            Date, 'today', staticmethod(lambda timezone=None: day)):
+        yield
+
+
+@contextlib.contextmanager
+def history():
+    """Answer yes to the workflows' warnings, as the user who confirms them
+    (the context's _skip_warnings does not pass the RPC layer), and leave
+    the posted invoices' printed copy to their first print"""
+    from trytond.modules.account_invoice.invoice import Invoice
+    from trytond.res.user import Warning_
+    with mock.patch.object(
+            Warning_, 'check', classmethod(lambda cls, name: False)), \
+            mock.patch.object(
+                Invoice, 'print_invoice',
+                classmethod(lambda cls, invoices: None)):
+        yield
 
 
 def siret(siren, nic):
@@ -68,7 +104,7 @@ def get_id(xml_id):
     return ModelData.get_id(module, fs_id, proteus_config.get_config().context)
 
 
-def setup_company(today):
+def setup_company(today, start):
     Party = Model.get('party.party')
     Currency = Model.get('currency.currency')
     Country = Model.get('country.country')
@@ -83,7 +119,7 @@ def setup_company(today):
         euro.save()
     if not euro.rates:
         rate = euro.rates.new()
-        rate.date = today.replace(month=1, day=1)
+        rate.date = start.replace(month=1, day=1)
         rate.rate = Decimal('1')
         euro.save()
     france, = Country.find([('code', '=', 'FR')]) or [None]
@@ -125,12 +161,9 @@ def setup_company(today):
     return company, france, french
 
 
-def setup_accounting(company, today):
+def setup_accounting(company, today, start):
     Account = Model.get('account.account')
     AccountTemplate = Model.get('account.account.template')
-    FiscalYear = Model.get('account.fiscalyear')
-    SequenceStrict = Model.get('ir.sequence.strict')
-    SequenceType = Model.get('ir.sequence.type')
 
     step("French chart of accounts (plan comptable général)")
     chart = Wizard('account.create_chart')
@@ -149,21 +182,33 @@ def setup_accounting(company, today):
         chart.form.category_account_expense = expense
     chart.execute('create_properties')
 
-    step("fiscal year %s with its sequences" % today.year)
-    fiscalyear = FiscalYear(name=str(today.year))
-    fiscalyear.start_date = today.replace(month=1, day=1)
-    fiscalyear.end_date = today.replace(month=12, day=31)
+    for year in range(start.year, today.year + 1):
+        setup_fiscal_year(company, year)
+    return types.SimpleNamespace(
+        receivable=receivable, payable=payable,
+        revenue=revenue, expense=expense)
+
+
+def setup_fiscal_year(company, year):
+    FiscalYear = Model.get('account.fiscalyear')
+    SequenceStrict = Model.get('ir.sequence.strict')
+    SequenceType = Model.get('ir.sequence.type')
+
+    step("fiscal year %s with its sequences" % year)
+    fiscalyear = FiscalYear(name=str(year))
+    fiscalyear.start_date = dt.date(year, 1, 1)
+    fiscalyear.end_date = dt.date(year, 12, 31)
     fiscalyear.company = company
     move_type = SequenceType(get_id('account.sequence_type_account_move'))
     fiscalyear.move_sequence = SequenceStrict(
-        name=f"Écritures {today.year}", sequence_type=move_type,
-        company=company, prefix=f'{today.year}-')
+        name=f"Écritures {year}", sequence_type=move_type,
+        company=company, prefix=f'{year}-')
     fiscalyear.move_sequence.save()
     invoice_type = SequenceType(
         get_id('account_invoice.sequence_type_account_invoice'))
     invoice_sequence = SequenceStrict(
-        name=f"Factures {today.year}", sequence_type=invoice_type,
-        company=company, prefix=f'FA{today.year}-', padding=5)
+        name=f"Factures {year}", sequence_type=invoice_type,
+        company=company, prefix=f'FA{year}-', padding=5)
     invoice_sequence.save()
     if fiscalyear.invoice_sequences:
         sequences, = fiscalyear.invoice_sequences
@@ -175,9 +220,6 @@ def setup_accounting(company, today):
     sequences.in_credit_note_sequence = invoice_sequence
     fiscalyear.save()
     fiscalyear.click('create_period')
-    return types.SimpleNamespace(
-        receivable=receivable, payable=payable,
-        revenue=revenue, expense=expense)
 
 
 def setup_users(company, password):
@@ -342,7 +384,48 @@ PRODUCTS = [
     ("Fraises", 'kg', '9.50', '6.00', 'FRUITS_ET_LEGUMES', ['FERMIER']),
     ("Melon charentais", 'u', '3.50', '2.00', 'FRUITS_ET_LEGUMES', ['IGP']),
     ("Noix", 'kg', '8.00', '5.00', 'FRUITS_ET_LEGUMES', ['AOCAOP']),
+    ("Asperges vertes", 'kg', '8.50', '5.20', 'FRUITS_ET_LEGUMES', ['BIO']),
     ]
+
+# The months of each produce in a Charente market garden (stored produce
+# included: potatoes, carrots, onions, apples and nuts keep for months)
+SEASONS = {
+    "Carottes": range(1, 13), "Pommes de terre": range(1, 13),
+    "Oignons jaunes": range(1, 13),
+    "Poireaux": [1, 2, 3, 4, 9, 10, 11, 12],
+    "Chou vert": [1, 2, 3, 10, 11, 12], "Potimarron": [1, 2, 9, 10, 11, 12],
+    "Courge butternut": [1, 2, 3, 10, 11, 12],
+    "Céleri-rave": [1, 2, 3, 10, 11, 12], "Panais": [1, 2, 3, 10, 11, 12],
+    "Navets": [1, 2, 3, 4, 5, 10, 11, 12],
+    "Betteraves rouges": [1, 2, 3, 6, 7, 8, 9, 10, 11, 12],
+    "Pommes Golden": [1, 2, 3, 4, 9, 10, 11, 12],
+    "Poires Conférence": [1, 9, 10, 11, 12], "Noix": [1, 2, 10, 11, 12],
+    "Échalotes": [7, 8, 9, 10, 11, 12], "Ail blanc": [7, 8, 9, 10, 11],
+    "Radis (botte)": [3, 4, 5, 6], "Épinards": [3, 4, 5, 10, 11],
+    "Asperges vertes": [4, 5, 6], "Fraises": [5, 6, 7],
+    "Salade batavia": [4, 5, 6, 7, 8, 9, 10], "Blettes": [5, 6, 7, 8, 9, 10],
+    "Courgettes": [6, 7, 8, 9], "Tomates": [7, 8, 9, 10],
+    "Haricots verts": [6, 7, 8, 9], "Concombres": [6, 7, 8, 9],
+    "Poivrons": [7, 8, 9], "Aubergines": [7, 8, 9],
+    "Melon charentais": [7, 8, 9], "Fenouil": [6, 7, 8, 9, 10],
+    "Prunes d'Ente": [8, 9],
+    }
+
+
+def season(day):
+    "The names of the produce of the day's month"
+    return sorted(n for n, months in SEASONS.items() if day.month in months)
+
+
+def in_season(name, day):
+    """The name of the produce, or of a produce of the season in the same
+    unit that replaces it out of its season"""
+    produce = season(day)
+    if name in produce or name not in SEASONS:
+        return name
+    unit = {p[0]: p[1] for p in PRODUCTS}
+    same = [n for n in produce if unit[n] == unit[name]] or produce
+    return same[sum(map(ord, name)) % len(same)]
 
 
 def load_parties(demo):
@@ -391,7 +474,7 @@ def load_parties(demo):
     counts = []
     for party, (*_, persons) in zip(organisations, ORGANISATIONS):
         count = Count(party=party)
-        count.date_start = today.replace(month=1, day=1)
+        count.date_start = demo.start.replace(month=1, day=1)
         count.date_end = today.replace(month=12, day=31)
         count.persons = persons
         count.households = persons * 2 // 5
@@ -514,13 +597,77 @@ SALES = [
     ]
 
 
-def load_sales(demo):
-    Sale = Model.get('sale.sale')
+def setup_sales():
     Configuration = Model.get('sale.configuration')
     # produce is weighed when shipped: invoice what was delivered
     configuration = Configuration(1)
     configuration.sale_invoice_method = 'fulfillment'
     configuration.save()
+
+
+# What the customers order each week: channel, customers, lines and the
+# quantity of a line (kilograms, pieces for the produce sold by the piece)
+WEEK_ORDERS = [
+    ('food_aid', 2, 3, 30),
+    ('catering', 1, 3, 18),
+    ('basket', 2, 3, 1.5),
+    ('other', 1, 2, 8),
+    ]
+
+
+def week_sales(demo, week):
+    """The confirmed orders of the week in every channel, of the season's
+    produce, delivered on Thursday"""
+    Sale = Model.get('sale.sale')
+    produce = [demo.products[n] for n in week.produce]
+    sales = []
+    for kind, count, lines, quantity in WEEK_ORDERS:
+        customers = demo.customers[kind]
+        for rank in range(count):
+            sale = Sale(company=demo.company)
+            sale.party = customers[(week.index * count + rank) % len(customers)]
+            sale.channel = demo.channels[kind]
+            sale.sale_date = week.monday
+            sale.shipping_date = week.monday + dt.timedelta(days=3)
+            for line_rank in range(lines):
+                product = produce[
+                    (week.index * 5 + rank * lines + line_rank) % len(produce)]
+                line = sale.lines.new(product=product)
+                # a little more or less from a week to the next
+                factor = 1 + (week.index + rank + line_rank) % 3 / 4
+                line.quantity = round(quantity * factor, 1)
+                if product.default_uom.symbol != 'kg':
+                    line.quantity = float(max(round(line.quantity), 1))
+            sales.append(sale)
+    Sale.save(sales)
+    Sale.click(sales, 'quote')
+    Sale.click(sales, 'confirm')
+    return sales
+
+
+def load_history(demo, loaders, weeks):
+    """Live the weeks before the current one, each with Tryton's date set to
+    its days: the orders on Monday, then each loader's week(demo, week)"""
+    hooks = [l.week for _, l in loaders if hasattr(l, 'week')]
+    step(f"{weeks} weeks of history from {demo.start:%d/%m/%Y}: orders, "
+        "offers, allocations, receptions, rounds, invoices and claims")
+    started = time.process_time()
+    with history():
+        for index in range(weeks):
+            monday = demo.start + dt.timedelta(weeks=index)
+            week = types.SimpleNamespace(
+                index=index, monday=monday, produce=season(monday))
+            with clock(monday):
+                week.sales = week_sales(demo, week)
+            for hook in hooks:
+                hook(demo, week)
+            if monday.month != (monday + dt.timedelta(days=7)).month:
+                step(f"    {monday:%m/%Y} done "
+                    f"({time.process_time() - started:.0f} s of CPU)")
+
+
+def load_sales(demo):
+    Sale = Model.get('sale.sale')
     step(f"{len(SALES)} sales in the four channels")
     sales = {'quote': [], 'confirm': []}
     for kind, index, days, state, lines in SALES:
@@ -530,7 +677,7 @@ def load_sales(demo):
         sale.channel = demo.channels[kind]
         for name, quantity in lines:
             line = sale.lines.new()
-            line.product = demo.products[name]
+            line.product = demo.products[in_season(name, demo.today)]
             line.quantity = quantity
             line.shipping_date = demo.today + dt.timedelta(days=days)
         sale.save()
@@ -562,6 +709,9 @@ def main():
     parser.add_argument('--password', default='cocagne16')
     parser.add_argument('--config', default=None)
     parser.add_argument(
+        '--weeks', type=int, default=WEEKS,
+        help="weeks of history before the current week (default: a year)")
+    parser.add_argument(
         '--i-know-this-is-not-production', dest='consent',
         action='store_true',
         help="load the demo into a PostgreSQL database all the same")
@@ -581,15 +731,22 @@ def main():
                 "Refused: pass --i-know-this-is-not-production to load the "
                 "demo into a PostgreSQL database.", file=sys.stderr)
             return 2
-    load(options.password)
+    if options.weeks < 0:
+        parser.error("--weeks must be 0 or more")
+    load(options.password, weeks=options.weeks)
 
 
-def load(password, today=None):
-    "Load the demo data in the database of proteus' configuration"
+def load(password, today=None, weeks=WEEKS):
+    """Load the demo data in the database of proteus' configuration: the
+    given weeks of history, then the current week"""
     today = today or dt.date.today()
-    demo = types.SimpleNamespace(today=today)
-    demo.company, demo.france, demo.french = setup_company(today)
-    demo.accounts = setup_accounting(demo.company, today)
+    demo = types.SimpleNamespace(today=today, weeks=weeks)
+    demo.start = today - dt.timedelta(days=today.weekday(), weeks=weeks)
+    demo.clock = clock
+    demo.season = season
+    demo.in_season = in_season
+    demo.company, demo.france, demo.french = setup_company(today, demo.start)
+    demo.accounts = setup_accounting(demo.company, today, demo.start)
     setup_users(demo.company, password)
     Location = Model.get('stock.location')
     demo.warehouse, = Location.find([('type', '=', 'warehouse')], limit=1)
@@ -600,6 +757,8 @@ def load(password, today=None):
         if hasattr(loader, 'configure'):
             step(f"configuration of {module}")
             loader.configure(demo)
+    setup_sales()
+    load_history(demo, loaders, weeks)
     load_sales(demo)
     for module, loader in loaders:
         step(f"demo data of {module}")

@@ -1,9 +1,11 @@
 # This file is part of the food-aid platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-"""Demo data of food_aid_logistics: a week of weighed receptions with their
-lots, a production of weekly baskets, two delivery rounds, a loss and a
-donation received.
+"""Demo data of food_aid_logistics: each week of the history the weighed
+receptions of the allocation's purchases on Tuesday and the rounds that
+deliver the orders on Thursday; in the current week the receptions, some
+still waiting to be weighed or stored, a production of weekly baskets, two
+delivery rounds, a loss and a donation received.
 
 Called by the demo loader with load(demo) after the producer's loader, on a
 configured proteus connection; see the docstring of load for what demo holds.
@@ -25,6 +27,8 @@ UNIT_WEIGHTS = {
 REFRIGERATED = {"Salade batavia", "Épinards", "Fraises", "Radis (botte)"}
 VAN_CAPACITY = 800
 TRUCK_CAPACITY = 1500
+# Kilograms above which a delivery goes by truck
+HEAVY = 100
 BASKETS = 5
 
 
@@ -34,14 +38,14 @@ def get_id(module, xml_id):
         module, xml_id, proteus_config.get_config().context)
 
 
-def click_accepting(record, button):
-    "Click the button, accepting the warnings as the user would"
+def click_accepting(records, button):
+    "Click the button of the records, accepting the warnings as the user would"
     from trytond.exceptions import UserWarning
     Warning = Model.get('res.user.warning')
     config = proteus_config.get_config()
     while True:
         try:
-            return record.click(button)
+            return type(records[0]).click(records, button)
         except UserWarning as warning:
             Warning(user=config.user, name=warning.name).save()
 
@@ -62,13 +66,17 @@ def load(demo):
     channels; the producer's loader confirmed an allocation whose draft
     purchases order the week's produce.
     """
-    setup_products(demo)
-    demo.vehicles = setup_vehicles(demo)
     demo.receptions = load_receptions(demo)
     demo.basket_production = load_baskets(demo)
     demo.rounds = load_rounds(demo)
     demo.loss = load_loss(demo)
     demo.donation = load_donation(demo)
+
+
+def configure(demo):
+    "The shelf life, cold chain and weight of the produce, the vehicles"
+    setup_products(demo)
+    demo.vehicles = setup_vehicles(demo)
 
 
 def setup_products(demo):
@@ -102,11 +110,73 @@ def setup_vehicles(demo):
     return {'van': van, 'truck': truck}
 
 
-def load_receptions(demo):
-    "Receive the purchases of the week's allocation, weighed"
-    Purchase = Model.get('purchase.purchase')
+def week(demo, week):
+    """A week of the history: the allocation's purchases received on
+    Tuesday, the orders delivered by two rounds on Thursday"""
+    ShipmentIn = Model.get('stock.shipment.in')
+    ShipmentOut = Model.get('stock.shipment.out')
+    Round = Model.get('food_aid.delivery.round')
+    tuesday = week.monday + dt.timedelta(days=1)
+    thursday = week.monday + dt.timedelta(days=3)
+    with demo.clock(tuesday):
+        receptions = reception_shipments(demo, week.purchases, tuesday)
+        if receptions:
+            # what is received is sold by Thursday: no stock left to expire
+            weigh(receptions, tuesday, exact=True)
+            ShipmentIn.click(receptions, 'receive')
+            ShipmentIn.click(receptions, 'do')
+    with demo.clock(thursday):
+        shipments = ShipmentOut.find([
+                ('company', '=', demo.company.id),
+                ('warehouse', '=', demo.warehouse.id),
+                ('state', '=', 'waiting'),
+                ('planned_date', '<=', thursday),
+                ])
+        # what was received covers the orders: assigned all at once
+        if shipments:
+            ShipmentOut.click(shipments, 'assign_try')
+        rounds = load_vehicles(demo, shipments, thursday, same_day=True)
+        Round.click(rounds, 'deliver')
+
+
+def reception_shipments(demo, purchases, day):
+    "The supplier shipments of the purchases, received on the day"
     ShipmentIn = Model.get('stock.shipment.in')
     Move = Model.get('stock.move')
+    shipments = []
+    for purchase in purchases:
+        # received once allocated: never before the allocation's week
+        shipment = ShipmentIn(supplier=purchase.party)
+        shipment.company = demo.company
+        shipment.warehouse = demo.warehouse
+        shipment.effective_date = day
+        for move in purchase.moves:
+            shipment.incoming_moves.append(Move(move.id))
+        shipments.append(shipment)
+    ShipmentIn.save(shipments)
+    return shipments
+
+
+def weigh(shipments, day, exact=False):
+    "Weigh the produce received, harvested the day before or two"
+    ShipmentIn = Model.get('stock.shipment.in')
+    for shipment in shipments:
+        for rank, move in enumerate(shipment.incoming_moves):
+            # the scale rarely says what was ordered: a bit more, never less
+            if move.unit.symbol == 'kg' and not exact:
+                move.quantity = round(move.quantity * (1.04 + rank % 3 / 100), 1)
+            move.harvest_date = day - dt.timedelta(days=1 + rank % 2)
+            move.effective_date = day
+    ShipmentIn.save(shipments)
+    ShipmentIn.click(shipments, 'create_lots')
+
+
+def load_receptions(demo):
+    """Receive the purchases of the week's allocation, weighed, but for a
+    few left for the user to try: one waiting to be weighed, one weighed
+    and received but not yet stored"""
+    Purchase = Model.get('purchase.purchase')
+    ShipmentIn = Model.get('stock.shipment.in')
     purchases = Purchase.find([
             ('company', '=', demo.company.id),
             ('origin', 'like', 'food_aid.allocation,%'),
@@ -114,30 +184,18 @@ def load_receptions(demo):
             ], order=[('id', 'ASC')])
     Purchase.click(purchases, 'quote')
     Purchase.click(purchases, 'confirm')
-    receptions = []
-    for purchase in purchases:
-        purchase.reload()
-        # received once allocated: never before the allocation's week
-        day = demo.today
-        shipment = ShipmentIn(supplier=purchase.party)
-        shipment.company = demo.company
-        shipment.warehouse = demo.warehouse
-        shipment.effective_date = day
-        for move in purchase.moves:
-            shipment.incoming_moves.append(Move(move.id))
-        shipment.save()
-        for rank, move in enumerate(shipment.incoming_moves):
-            # the scale rarely says what was ordered: a bit more, never less
-            if move.unit.symbol == 'kg':
-                move.quantity = round(move.quantity * (1.04 + rank % 3 / 100), 1)
-            move.harvest_date = day - dt.timedelta(days=1 + rank % 2)
-            move.effective_date = day
-        shipment.save()
-        shipment.click('create_lots')
-        click_accepting(shipment, 'receive')
-        shipment.click('do')
-        receptions.append(shipment)
-    return receptions
+    # the last producers deliver later in the week
+    waiting = [p.id for p in purchases[1:]][-2:]
+    shipments = reception_shipments(demo, purchases, demo.today)
+    to_weigh = [s for s, p in zip(shipments, purchases)
+        if p.id not in waiting[:1]]
+    if to_weigh:
+        weigh(to_weigh, demo.today)
+        click_accepting(to_weigh, 'receive')
+    done = [s for s, p in zip(shipments, purchases) if p.id not in waiting]
+    if done:
+        ShipmentIn.click(done, 'do')
+    return shipments
 
 
 def available(demo, product):
@@ -205,46 +263,65 @@ def load_baskets(demo):
 def load_rounds(demo):
     "Deliver the shipments in stock: the van first, cold and heavy by truck"
     ShipmentOut = Model.get('stock.shipment.out')
-    Round = Model.get('food_aid.delivery.round')
     shipments = ShipmentOut.find([
             ('company', '=', demo.company.id),
             ('warehouse', '=', demo.warehouse.id),
             ('state', '=', 'waiting'),
             ])
+    rounds = load_vehicles(demo, shipments, demo.today)
+    if len(rounds) < 2:
+        raise ValueError("The demo needs shipments in stock for two rounds")
+    # the first round is back, the truck leaves tomorrow
+    rounds[0].click('deliver')
+    return rounds
+
+
+def load_vehicles(demo, shipments, day, same_day=False):
+    """The loaded rounds of the van and the truck that deliver the shipments
+    in stock, the truck the next day unless same_day"""
+    Round = Model.get('food_aid.delivery.round')
+
+    totals = {s.id: sum(weight(m) for m in s.outgoing_moves)
+        for s in shipments}
 
     def total(shipment):
-        return sum(weight(m) for m in shipment.outgoing_moves)
+        return totals[shipment.id]
     loads = {'van': [], 'truck': []}
     weights = {'van': 0, 'truck': 0}
+    # the light ones first, so that a missing crate holds back few stops
     for shipment in sorted(shipments, key=lambda s: (total(s), s.id)):
-        shipment.click('assign_try')
+        if shipment.state == 'waiting':
+            shipment.click('assign_try')
+        else:
+            shipment.reload()
         if shipment.state != 'assigned':
             continue
         cold = any(m.product.template.refrigerated
             for m in shipment.outgoing_moves)
+        heavy = total(shipment) > HEAVY
         for kind, capacity in [('van', VAN_CAPACITY), ('truck', TRUCK_CAPACITY)]:
-            if cold and kind == 'van':
+            if (cold or heavy) and kind == 'van':
                 continue
             if weights[kind] + total(shipment) <= capacity:
                 loads[kind].append(shipment)
                 weights[kind] += total(shipment)
                 break
+    # both vehicles go out: the van's heaviest stop by truck when none is
+    if not loads['truck'] and len(loads['van']) > 1:
+        loads['truck'].append(loads['van'].pop())
     rounds = []
     for days, kind in enumerate(['van', 'truck']):
         if not loads[kind]:
             continue
         delivery_round = Round(company=demo.company, warehouse=demo.warehouse)
-        delivery_round.date = demo.today + dt.timedelta(days=days)
+        delivery_round.date = day + dt.timedelta(days=0 if same_day else days)
         delivery_round.vehicle = demo.vehicles[kind]
         for sequence, shipment in enumerate(loads[kind], 1):
             delivery_round.stops.new(shipment=shipment, sequence=sequence)
-        delivery_round.save()
-        delivery_round.click('load')
         rounds.append(delivery_round)
-    if len(rounds) < 2:
-        raise ValueError("The demo needs shipments in stock for two rounds")
-    # the first round is back, the truck leaves tomorrow
-    rounds[0].click('deliver')
+    if rounds:
+        Round.save(rounds)
+        Round.click(rounds, 'load')
     return rounds
 
 

@@ -15,6 +15,10 @@ from proteus import Model
 
 # weeks of the demo season, from the Monday of the current week
 SEASON_WEEKS = 12
+# by quarter from December
+SEASON_NAMES = [
+    "Saison d'hiver", "Saison de printemps", "Saison d'été",
+    "Saison d'automne"]
 
 ACTIVITIES = [
     # (days from today, kind, name, hours, participants, women, children)
@@ -29,7 +33,8 @@ ACTIVITIES = [
     (-3, 'farm_visit', "Visite du Jardin de Cocagne", 2.5, 20, 12, 8),
     (-1, 'other', "Repas partagé du comité", 2, 16, 9, 3),
     (5, 'cooking_workshop', "Atelier courges et potimarrons", 2.5, 10, 6, 0),
-    (12, 'producer_support', "Planification des cultures 2027", 3, 4, 2, 0),
+    (12, 'producer_support', "Planification des cultures {next_year}", 3, 4,
+        2, 0),
     ]
 
 
@@ -149,7 +154,8 @@ def open_weekly_offers():
 
 def load_supply_plan(demo, date_start, date_end):
     Plan = Model.get('food_aid.supply_plan')
-    plan = Plan(company=demo.company, name="Saison d'hiver")
+    plan = Plan(company=demo.company, name=SEASON_NAMES[
+            date_start.month % 12 // 3])
     plan.date_start = date_start
     plan.date_end = date_end
     plan.save()
@@ -166,7 +172,9 @@ def load_activities(demo):
     activities = []
     for days, kind, name, hours, participants, women, children in (
             ACTIVITIES):
-        activity = Activity(company=demo.company, name=name, kind=kind)
+        activity = Activity(
+            company=demo.company, kind=kind,
+            name=name.format(next_year=demo.today.year + 1))
         activity.date = demo.today + dt.timedelta(days=days)
         activity.hours = hours
         activity.participants = participants

@@ -142,7 +142,7 @@ def load_week_sales(demo):
         sale.description = "Commande de la semaine prochaine"
         for name, quantity in lines:
             line = sale.lines.new()
-            line.product = demo.products[name]
+            line.product = demo.products[demo.in_season(name, demo.today)]
             line.quantity = quantity
             line.shipping_date = demo.today + dt.timedelta(days=7)
         sales.append(sale)

@@ -1,8 +1,10 @@
 # This file is part of the food-aid platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-"""Demo data of food_aid_producer: the producer group, its fair prices, a
-week of open offers and a confirmed allocation with its purchases.
+"""Demo data of food_aid_producer: the producer group, its fair prices,
+each week of the history its offers of the season's produce and the
+allocation whose purchases are confirmed, and the current week's open offers
+and confirmed allocation with its purchases.
 
 Called by the demo loader with load(demo) on a configured proteus
 connection; see the docstring of load for what demo holds.
@@ -11,9 +13,12 @@ import datetime as dt
 from decimal import Decimal
 
 from proteus import Model
+from proteus import config as proteus_config
 
 # What a kilogram or a piece pays the producer when the product has no cost
 DEFAULT_FAIR_PRICE = Decimal('1.5000')
+# The producers who offer each week of the history, the garden first
+HISTORY_PRODUCERS = 3
 
 
 def fair_price(product):
@@ -47,7 +52,8 @@ def configure(demo):
     channels (kind → food_aid.channel).
     """
     Group = Model.get('food_aid.producer.group')
-    week_start = demo.today
+    # since the first week of the history
+    week_start = demo.start
     group = Group(name="Groupement des producteurs du jardin")
     group.company = demo.company
     for rank, producer in enumerate(demo.producers):
@@ -61,15 +67,9 @@ def configure(demo):
     group.save()
 
 
-def load(demo):
-    "A week of open offers and its confirmed allocation with the purchases"
+def open_offers(demo, products, week_start, week_end):
+    "The producers' offers of the week, open"
     Offer = Model.get('food_aid.producer.offer')
-    Allocation = Model.get('food_aid.allocation')
-
-    products = purchasable_products(demo)
-    week_start = demo.today
-    week_end = demo.today + dt.timedelta(days=6)
-
     offers = []
     for rank, producer in enumerate(demo.producers):
         for index, product in enumerate(products):
@@ -84,13 +84,71 @@ def load(demo):
             offers.append(offer)
     Offer.save(offers)
     Offer.click(offers, 'open')
+    return offers
 
+
+def create_offers(demo, products, week_start, week_end):
+    """The producers' offers of the week, open, created in one call: the
+    server gives them the fair price in force"""
+    Offer = Model.get('food_aid.producer.offer')
+    context = proteus_config.get_config().context
+    values = [{
+            'company': demo.company.id, 'producer': producer.id,
+            'product': product.id, 'date_start': week_start,
+            'date_end': week_end,
+            # fewer producers than this week's: larger offers
+            'quantity': 3 * offered_quantity(product, rank),
+            }
+        for rank, producer in enumerate(demo.producers[:HISTORY_PRODUCERS])
+        for index, product in enumerate(products)
+        # each producer grows two products out of three
+        if (rank + index) % 3 != 2]
+    ids = Offer.create(values, context)
+    Offer.open(ids, context)
+
+
+def computed_allocation(demo, week_start, week_end):
+    Allocation = Model.get('food_aid.allocation')
     allocation = Allocation(company=demo.company, warehouse=demo.warehouse)
     allocation.date_start = week_start
     allocation.date_end = week_end
     allocation.strategy = 'fair_share'
     allocation.save()
     allocation.click('compute')
+    return allocation
+
+
+def week(demo, week):
+    """On the Monday of a week of the history: the offers of the season's
+    produce, the allocation of the week's orders, its purchases confirmed"""
+    Purchase = Model.get('purchase.purchase')
+    products = [
+        p for p in purchasable_products(demo)
+        if p.template.name in week.produce]
+    week_end = week.monday + dt.timedelta(days=6)
+    with demo.clock(week.monday):
+        create_offers(demo, products, week.monday, week_end)
+        allocation = computed_allocation(demo, week.monday, week_end)
+        allocation.click('confirm')
+        purchases = Purchase.find([
+                ('origin', '=', f'food_aid.allocation,{allocation.id}')])
+        if purchases:
+            Purchase.click(purchases, 'quote')
+            Purchase.click(purchases, 'confirm')
+    week.allocation = allocation
+    week.purchases = purchases
+
+
+def load(demo):
+    """The current week's open offers of the season's produce and its
+    confirmed allocation with the purchases"""
+    season = demo.season(demo.today)
+    products = [
+        p for p in purchasable_products(demo) if p.template.name in season]
+    week_start = demo.today
+    week_end = demo.today + dt.timedelta(days=6)
+    open_offers(demo, products, week_start, week_end)
+    allocation = computed_allocation(demo, week_start, week_end)
     if not allocation.lines:
         _order_for_catering(demo, products[:3], week_start)
         allocation.click('compute')

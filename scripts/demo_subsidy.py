@@ -3,7 +3,9 @@
 # terms.
 """Demo data of food_aid_subsidy: the funders, three running grants (a local
 Mieux manger pour tous grant, a foundation's price cap, the CAF's household
-tiers), subsidised sales with their posted invoices and one funder claim.
+tiers) since the start of the history, each week of the history its
+invoices posted on Friday and each month the local grant's claim; in the
+current week subsidised sales with their posted invoices and a claim.
 
 Called by the demo loader with load(demo) on a configured proteus
 connection, after the sales of every channel are created.
@@ -57,10 +59,10 @@ def funder(name, demo):
 
 
 def load_grants(demo, account):
-    "The three grants of the platform, running from the start of the year"
+    "The three grants of the platform, running since the history's start"
     Grant = Model.get('food_aid.grant')
     Channel = Model.get('food_aid.channel')
-    start = demo.today.replace(month=1, day=1)
+    start = demo.start
     end = demo.today.replace(month=12, day=31)
     food_aid = Channel(demo.channels['food_aid'].id)
     basket = Channel(demo.channels['basket'].id)
@@ -68,7 +70,7 @@ def load_grants(demo, account):
     mmpt = Grant(
         reference=f'MMPT-16-{demo.today.year}',
         funder=funder("Préfecture de la Charente (DDETS)", demo),
-        program='mmpt_local', amount=Decimal('5000.00'),
+        program='mmpt_local', amount=Decimal('40000.00'),
         date_start=start, date_end=end, priority=10,
         coverage='percentage', rate=Decimal('0.6'),
         requires_habilitation=True, clearing_account=account)
@@ -77,7 +79,7 @@ def load_grants(demo, account):
     foundation = Grant(
         reference=f'FCM-{demo.today.year}-017',
         funder=funder("Fondation du Crédit Mutuel", demo),
-        program='foundation', amount=Decimal('1500.00'),
+        program='foundation', amount=Decimal('8000.00'),
         date_start=start, date_end=end, priority=20,
         coverage='price_cap', price_cap=Decimal('0.80'),
         clearing_account=account)
@@ -86,7 +88,7 @@ def load_grants(demo, account):
     caf = Grant(
         reference=f'CAF-16-PS-{demo.today.year}',
         funder=funder("CAF de la Charente", demo),
-        program='caf_msa', amount=Decimal('3000.00'),
+        program='caf_msa', amount=Decimal('6000.00'),
         date_start=start, date_end=end, priority=10,
         coverage='tier', customer_monthly_cap=Decimal('60.00'),
         clearing_account=account)
@@ -109,9 +111,10 @@ def load_sales(demo):
     households = [
         Party(c.id) for c in demo.customers.get('basket', [])]
     households = [p for p in households if p.household_tier][:3]
+    season = demo.season(demo.today)
     products = [
-        p for _, p in sorted(demo.products.items())
-        if p.salable and p.type == 'goods']
+        p for n, p in sorted(demo.products.items())
+        if p.salable and p.type == 'goods' and n in season]
     kilograms = [p for p in products if p.default_uom.symbol == 'kg']
     sales = []
     for index, party in enumerate(organisations + households):
@@ -144,18 +147,51 @@ def post_invoices(demo, sales):
     return invoices
 
 
-def load_claim(demo, grant):
-    "The local MMPT grant's claim for the month"
+def load_claim(demo, grant, date_start=None, date_end=None):
+    "The local MMPT grant's claim for the month, or for the dates"
     Claim = Model.get('food_aid.grant.claim')
     claim = Claim(
-        grant=grant, date_start=demo.today.replace(day=1) - dt.timedelta(
-            days=31),
-        date_end=demo.today)
+        grant=grant,
+        # the months of the history are claimed already
+        date_start=date_start or (demo.today.replace(day=1) if demo.weeks
+            else demo.today.replace(day=1) - dt.timedelta(days=31)),
+        date_end=date_end or demo.today)
     claim.save()
     claim.click('gather')
     if claim.lines:
         claim.click('create_invoice')
     return claim
+
+
+def configure(demo):
+    "The grants, running before the history's first orders"
+    config = proteus_config.get_config()
+    with config.set_context(_skip_warnings=True):
+        demo.grants = load_grants(demo, clearing_account(demo))
+
+
+def week(demo, week):
+    """A week of the history: on Friday the week's invoices posted (the
+    customers', the producers' and the claims'); in the first week of a
+    month the local grant's claim of the month before"""
+    Invoice = Model.get('account.invoice')
+    friday = week.monday + dt.timedelta(days=4)
+    with demo.clock(friday):
+        invoices = Invoice.find([
+                ('company', '=', demo.company.id),
+                ('state', '=', 'draft'),
+                ])
+        for invoice in invoices:
+            invoice.invoice_date = friday
+            if invoice.type == 'in' and not invoice.reference:
+                invoice.reference = f'BL-{friday:%y%m%d}-{invoice.id}'
+        if invoices:
+            Invoice.save(invoices)
+            Invoice.click(invoices, 'post')
+        if week.monday.day <= 7 and week.index:
+            end = week.monday.replace(day=1) - dt.timedelta(days=1)
+            load_claim(demo, demo.grants[0],
+                max(end.replace(day=1), demo.start), end)
 
 
 def load(demo):
@@ -165,8 +201,7 @@ def load(demo):
     kind) and channels (per kind); see scripts/demo_data.py."""
     config = proteus_config.get_config()
     with config.set_context(_skip_warnings=True):
-        account = clearing_account(demo)
-        grants = load_grants(demo, account)
+        grants = demo.grants
         sales = load_sales(demo)
         post_invoices(demo, sales)
         load_claim(demo, grants[0])

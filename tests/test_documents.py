@@ -5,8 +5,9 @@
 gets it: PDF when LibreOffice is installed (ODT otherwise), in French, with
 the company header, the figures and the addresses, and no English left.
 
-One database with every module and the demo data, all documents in one
-test case."""
+One database with every module and a short demo (two weeks of history
+before the current week, not the demo's year), all documents in one test
+case."""
 import datetime as dt
 import importlib.util
 import pathlib
@@ -53,7 +54,7 @@ class DocumentsTestCase(unittest.TestCase):
         # in French, as the platform runs: the translations are loaded
         activate_module(project_modules() + ['account_fr'], lang='fr')
         cls.config = config.set_trytond(DB_NAME)
-        cls.demo = load_demo_data().load('documents-Pa55')
+        cls.demo = load_demo_data().load('documents-Pa55', weeks=2)
 
     def print_document(self, name, records, data=None):
         from proteus import Report
