@@ -1,6 +1,7 @@
 # This file is part of the food-aid platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
+import datetime as dt
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -14,10 +15,13 @@ from trytond.modules.currency.fields import Monetary
 from trytond.modules.food_aid.product import FOOD_FAMILIES
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 SALE_STATES = ['confirmed', 'processing', 'done']
 PURCHASE_STATES = ['confirmed', 'processing', 'done']
+BROWSE_SLICE = 100
+READ_SLICE = 1000
 
 
 def unit_ids():
@@ -227,6 +231,29 @@ class Abstract(ModelSQL):
             *cls._columns(source),
             where=cls._where(source),
             group_by=cls._group_by(source))
+
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        if count or query:
+            return super().search(domain, offset=offset, limit=limit,
+                order=order, count=count, query=query)
+        # the ids only, not the rows the client reads next: the database
+        # leaves out the aggregates that neither the domain nor the order
+        # use, and the read computes the rows once
+        select = super().search(
+            domain, offset=offset, limit=limit, order=order, query=True)
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        cursor.execute(*select)
+        ids = [i for i, in cursor]
+        # the rows depend on the context: forget those read in another
+        records = transaction.get_cache()[cls.__name__]
+        for id_ in ids:
+            records.pop(id_, None)
+        # browsed in slices: a browse checks every id of its list
+        return [r for sub_ids in grouped_slice(ids, BROWSE_SLICE)
+            for r in cls.browse(sub_ids)]
 
     @classmethod
     def _source(cls):
@@ -736,8 +763,20 @@ class MMPTReporting(SaleSourceMixin, PeriodMixin, Abstract, ModelView):
         count = BeneficiaryCount.__table__()
         cursor = Transaction().connection.cursor()
         delta = cls._period_delta()
-        organisations = {r.organisation.id for r in records if r.organisation}
-        dates = sorted({r.date for r in records if r.date})
+        # the organisation and period of the rows, without their aggregates
+        # that reading the records would compute again
+        table = cls.__table__()
+        keys = {}
+        for sub_ids in grouped_slice([r.id for r in records], READ_SLICE):
+            cursor.execute(*table.select(
+                    table.id, table.organisation, table.date,
+                    where=fields.SQL_OPERATORS['in'](table.id, list(sub_ids))))
+            for id_, organisation, date in cursor:
+                if isinstance(date, str):
+                    date = dt.date.fromisoformat(date)
+                keys[id_] = (organisation, date)
+        organisations = {o for o, _ in keys.values() if o}
+        dates = sorted({d for _, d in keys.values() if d})
         persons = {}
         if organisations and dates:
             # one aggregate per period, in a single query: the persons of
@@ -758,10 +797,7 @@ class MMPTReporting(SaleSourceMixin, PeriodMixin, Abstract, ModelView):
             cursor.execute(*query)
             for party, index, total in cursor:
                 persons[party, dates[index]] = int(total or 0)
-        return {
-            r.id: persons.get(
-                (r.organisation.id if r.organisation else None, r.date), 0)
-            for r in records}
+        return {r.id: persons.get(keys.get(r.id), 0) for r in records}
 
     def get_rec_name(self, name):
         return self.organisation.rec_name if self.organisation else ''
