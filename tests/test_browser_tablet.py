@@ -17,7 +17,7 @@ webdriver = pytest.importorskip(
     'selenium.webdriver', reason="selenium is not installed")
 from selenium.webdriver.common.action_chains import ActionChains  # noqa
 from selenium.common.exceptions import (  # noqa: E402
-    TimeoutException, WebDriverException)
+    StaleElementReferenceException, WebDriverException)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -247,7 +247,9 @@ def visible(driver, xpath, timeout=30):
             if element.is_displayed():
                 return element
         return False
-    return WebDriverWait(driver, timeout).until(find)
+    # sao redraws the elements while it loads
+    return WebDriverWait(driver, timeout,
+        ignored_exceptions=[StaleElementReferenceException]).until(find)
 
 
 def text(value):
@@ -268,8 +270,9 @@ def assert_on_screen(driver, xpaths):
     width = driver.execute_script("return window.innerWidth")
     assert width == WIDTH
     for xpath in xpaths:
-        element = visible(driver, xpath)
-        rect = element.rect
+        rect = WebDriverWait(driver, 30,
+            ignored_exceptions=[StaleElementReferenceException]).until(
+                lambda driver: visible(driver, xpath).rect)
         assert 0 <= rect['x'] and rect['x'] + rect['width'] <= width, (
             xpath, rect)
         assert rect['y'] + rect['height'] <= HEIGHT, (xpath, rect)
@@ -337,7 +340,8 @@ def press(driver, title, done):
                 pass  # still fading in: next time
             return False
         return done()
-    WebDriverWait(driver, 60, poll_frequency=0.3).until(finished)
+    WebDriverWait(driver, 60, poll_frequency=0.3,
+        ignored_exceptions=[StaleElementReferenceException]).until(finished)
     idle(driver)
 
 
