@@ -35,7 +35,7 @@ def pytest_configure(config):
             and not os.environ.get('DB_NAME')):
         os.environ['DB_NAME'] = f'test_food_aid_{worker}_{os.getpid()}'
     if os.environ.get('DB_CACHE'):
-        key_db_cache_by_content()
+        key_db_cache_by_content(worker)
 
 
 def project_modules(modules):
@@ -66,10 +66,14 @@ def modules_key(modules):
     return digest.hexdigest()[:16]
 
 
-def key_db_cache_by_content():
+def key_db_cache_by_content(worker):
     """Name each cached database after the content of the project's modules
     it activates, so that a changed module rebuilds only the databases
-    that contain it and a stale one is never restored"""
+    that contain it and a stale one is never restored
+
+    On PostgreSQL with DB_CACHE=postgresql://…, the cache is a template
+    database per worker (copied by CREATE DATABASE, much faster than
+    pg_restore): two workers never create the same template at once."""
     from trytond.tests import test_tryton
     db_cache_file = test_tryton._db_cache_file
     if getattr(db_cache_file, 'keyed', False):
@@ -82,7 +86,10 @@ def key_db_cache_by_content():
         modules = name.split('--')[0].split('-')
         if name not in keys:
             keys[name] = modules_key(modules)
-        return db_cache_file(path, f'{name}@{keys[name]}')
+        key = keys[name]
+        if path.startswith('postgresql://'):
+            key += f'@{worker}'
+        return db_cache_file(path, f'{name}@{key}')
     keyed_db_cache_file.keyed = True
     test_tryton._db_cache_file = keyed_db_cache_file
 
