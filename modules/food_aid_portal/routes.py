@@ -30,7 +30,9 @@ HEADERS = {
         "base-uri 'none'"),
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
+    # with no-referrer, browsers post forms with "Origin: null", which
+    # trytond refuses: the origin stays on the portal, never sent elsewhere
+    'Referrer-Policy': 'same-origin',
     'Cache-Control': 'no-store',
     }
 STYLE = """
@@ -43,10 +45,11 @@ table{border-collapse:collapse;width:100%}
 td,th{padding:.3em;border-bottom:1px solid #eee;text-align:left}
 td.number,th.number{text-align:right}
 input,button{font-size:1em;padding:.4em}
-input[type=number]{width:6em}
+input[inputmode=decimal]{width:4.5em}
 .error{background:#fdd;padding:.5em;border-left:4px solid #c00}
 .info{background:#eef;padding:.5em;border-left:4px solid #36c}
-@media (max-width:40em){.optional{display:none}}
+@media (max-width:40em){.optional{display:none}
+body{padding:0 .4em 2em}td,th{padding:.3em .15em}}
 """
 
 
@@ -499,17 +502,17 @@ def order_detail(request, pool, sale_id):
     if reason:
         body += message(reason, 'info')
     body += order_summary(request, database_name, sale)
+    # the quantities weighed at delivery, in the unit of the move
     delivered = [
-        (m.product, m.quantity, m.unit, m.internal_weight)
+        (m.product, m.quantity, m.unit)
         for s in sale.shipments for m in s.outgoing_moves
         if m.state == 'done']
     if delivered:
         body += (f'<h2>{escape(gettext("food_aid_portal.msg_delivered"))}</h2>'
             '<ul>' + ''.join(
                 f'<li>{escape(p.rec_name)} : {number(q, u.digits)} '
-                f'{escape(u.symbol)}'
-                + (f' ({number(w or 0, 3)} kg)' if w else '') + '</li>'
-                for p, q, u, w in delivered) + '</ul>')
+                f'{escape(u.symbol)}</li>'
+                for p, q, u in delivered) + '</ul>')
     invoices = [i for i in sale.invoices if i.state in {'posted', 'paid'}]
     if invoices:
         body += (f'<h2>{escape(gettext("food_aid_portal.msg_invoices"))}</h2>'

@@ -494,7 +494,7 @@ class PortalPagesTestCase(unittest.TestCase):
         self.assertEqual(response.headers['X-Frame-Options'], 'DENY')
         self.assertEqual(
             response.headers['X-Content-Type-Options'], 'nosniff')
-        self.assertEqual(response.headers['Referrer-Policy'], 'no-referrer')
+        self.assertEqual(response.headers['Referrer-Policy'], 'same-origin')
         self.login()
         response = self.client.get(self.base + '/')
         self.assertEqual(response.status_code, 200)
