@@ -4,6 +4,7 @@ import base64
 import json
 import os
 import pathlib
+import shutil
 import socket
 import subprocess
 import sys
@@ -114,3 +115,40 @@ def server(database):
             f'{base}/{name}/rpc/', method, params, session))
     process.terminate()
     process.wait(timeout=30)
+
+
+@pytest.fixture
+def chromium():
+    """Start headless Chromiums: chromium(width, height, downloads=None)
+    returns a selenium driver with that window, saving downloads in the
+    folder downloads; they quit at the end of the test"""
+    webdriver = pytest.importorskip(
+        'selenium.webdriver', reason="selenium is not installed")
+    binary, driver = shutil.which('chromium'), shutil.which('chromedriver')
+    if not (binary and driver):
+        pytest.skip("chromium and chromedriver are not installed "
+            "(apt-get install chromium chromium-driver)")
+    drivers = []
+
+    def start(width, height, downloads=None):
+        options = webdriver.ChromeOptions()
+        for argument in [
+                '--headless', '--no-sandbox', '--disable-gpu',
+                '--disable-quic', '--no-first-run',
+                '--disable-background-networking',
+                '--disable-component-update', '--disable-sync',
+                '--lang=fr-FR', f'--window-size={width},{height}']:
+            options.add_argument(argument)
+        options.add_experimental_option(
+            'prefs', {'intl.accept_languages': 'fr-FR,fr'})
+        options.binary_location = binary
+        browser = webdriver.Chrome(
+            service=webdriver.ChromeService(driver), options=options)
+        drivers.append(browser)
+        if downloads:
+            browser.execute_cdp_cmd('Page.setDownloadBehavior', {
+                    'behavior': 'allow', 'downloadPath': str(downloads)})
+        return browser
+    yield start
+    for browser in drivers:
+        browser.quit()

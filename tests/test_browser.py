@@ -1,7 +1,5 @@
 """The web client in a real browser: a food-aid organisation created over
 JSON-RPC appears, in French, in the list a coordinator opens from the menu."""
-import shutil
-
 import pytest
 
 webdriver = pytest.importorskip(
@@ -9,27 +7,10 @@ webdriver = pytest.importorskip(
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-CHROMIUM = shutil.which('chromium')
-CHROMEDRIVER = shutil.which('chromedriver')
-
 
 @pytest.fixture
-def browser():
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("chromium and chromedriver are not installed "
-            "(apt-get install chromium chromium-driver)")
-    options = webdriver.ChromeOptions()
-    for argument in [
-            '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-            '--no-first-run', '--disable-background-networking',
-            '--disable-component-update', '--disable-sync',
-            '--window-size=1400,900']:
-        options.add_argument(argument)
-    options.binary_location = CHROMIUM
-    driver = webdriver.Chrome(
-        service=webdriver.ChromeService(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
+def browser(chromium):
+    return chromium(1400, 900)
 
 
 def visible(driver, xpath):
