@@ -40,6 +40,7 @@ MODULE_LOADERS = [
     ('food_aid_planning', 'demo_planning'),
     ('food_aid_reporting', 'demo_reporting'),
     ('food_aid_einvoicing', 'demo_einvoicing'),
+    ('food_aid_portal', 'demo_portal'),
     ]
 # Weeks of history before the current week: a year
 WEEKS = 52
