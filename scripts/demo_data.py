@@ -41,6 +41,7 @@ MODULE_LOADERS = [
     ('food_aid_reporting', 'demo_reporting'),
     ('food_aid_einvoicing', 'demo_einvoicing'),
     ('food_aid_portal', 'demo_portal'),
+    ('food_aid_network', 'demo_network'),
     ]
 # Weeks of history before the current week: a year
 WEEKS = 52
@@ -749,6 +750,7 @@ def load(password, today=None, weeks=WEEKS):
     demo.company, demo.france, demo.french = setup_company(today, demo.start)
     demo.accounts = setup_accounting(demo.company, today, demo.start)
     setup_users(demo.company, password)
+    demo.password = password
     Location = Model.get('stock.location')
     demo.warehouse, = Location.find([('type', '=', 'warehouse')], limit=1)
     load_parties(demo)

@@ -83,6 +83,10 @@ MODELS = {
     'food_aid.grant.line': LEDGER,
     'food_aid.household_tier': CONFIGURATION,
     'food_aid.network': CONFIGURATION,
+    # the network's figures: its coordinator reads them too (a group of its
+    # own, outside the four roles), the staff of a garden its garden's
+    'food_aid.network.reporting.garden': REPORTS,
+    'food_aid.network.reporting.program': REPORTS,
     'food_aid.producer.group': PRODUCER_GROUPS,
     'food_aid.producer.membership': PRODUCER_GROUPS,
     'food_aid.producer.offer': SUPPLY,

@@ -14,7 +14,7 @@ from decimal import Decimal
 from xml.etree import ElementTree
 
 from sql import Literal, Null, Union
-from sql.aggregate import Count, Min, Sum
+from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import Round
 
@@ -23,9 +23,9 @@ from trytond.model import ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.food_aid.report import DocumentMixin, format_year
 from trytond.modules.food_aid_reporting.reporting import (
-    SALE_STATES, Abstract, Context, PeriodMixin, SaleSourceMixin,
+    SALE_STATES, Abstract, PeriodContextMixin, PeriodMixin, SaleSourceMixin,
     labelled_templates_query, product_origin_query, share)
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
 from trytond.transaction import Transaction
 from trytond.wizard import (
@@ -56,13 +56,19 @@ def all_companies():
     return Transaction().set_context(company=None, channel=None)
 
 
-class NetworkContext(Context):
-    "What the network's figures show: period and dates, for every garden"
-    __name__ = 'food_aid.network.reporting.context'
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
 
-    # the gardens are those of the user, not the current company
-    company = None
-    channel = None
+    # the coordinator's rule reads the parties of the gardens only
+    garden_companies = fields.One2Many(
+        'company.company', 'party', "Gardens", readonly=True,
+        help="The companies of the database whose party this is.")
+
+
+class NetworkContext(PeriodContextMixin, ModelView):
+    """What the network's figures show: period and dates, for every garden
+    of the user, whatever the current company"""
+    __name__ = 'food_aid.network.reporting.context'
 
 
 class NetworkAbstract(Abstract):

@@ -156,11 +156,10 @@ def labelled_templates_query(organic=False):
             group_by=[template_label.template]))
 
 
-class Context(ModelView):
-    "What the food-aid reports show: company, period and channel"
-    __name__ = 'food_aid.reporting.context'
+class PeriodContextMixin:
+    "The dates and the period of the reports' context"
+    __slots__ = ()
 
-    company = fields.Many2One('company.company', "Company", required=True)
     from_date = fields.Date(
         "From Date",
         domain=[
@@ -179,18 +178,6 @@ class Context(ModelView):
             ('year', "Year"),
             ('month', "Month"),
             ], "Period", required=True)
-    channel = fields.Many2One(
-        'food_aid.channel', "Channel",
-        domain=[
-            ['OR',
-                ('company', '=', None),
-                ('company', '=', Eval('company', -1)),
-                ],
-            ])
-
-    @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
 
     @classmethod
     def default_from_date(cls):
@@ -213,6 +200,25 @@ class Context(ModelView):
     @classmethod
     def default_period(cls):
         return Transaction().context.get('period', 'month')
+
+
+class Context(PeriodContextMixin, ModelView):
+    "What the food-aid reports show: company, period and channel"
+    __name__ = 'food_aid.reporting.context'
+
+    company = fields.Many2One('company.company', "Company", required=True)
+    channel = fields.Many2One(
+        'food_aid.channel', "Channel",
+        domain=[
+            ['OR',
+                ('company', '=', None),
+                ('company', '=', Eval('company', -1)),
+                ],
+            ])
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
 
     @classmethod
     def default_channel(cls):

@@ -6,6 +6,8 @@ food_aid_reporting's scenario of a month of activity, in two gardens"""
 import csv
 import datetime as dt
 import io
+import os
+import time
 import unittest
 import zipfile
 from contextlib import contextmanager
@@ -13,6 +15,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
@@ -85,17 +88,18 @@ class NetworkScenario:
             basket, = Channel.create([{
                         'name': "Paniers", 'code': 'NET-PAN',
                         'kind': 'basket'}])
-            household, = Party.create([{
+            self.household, = Party.create([{
                         'name': "Famille Martin",
                         'addresses': [('create', [{'city': "Poitiers"}])],
                         }])
-            self.b.sale(household, basket, APRIL.replace(day=8), [
+            self.b.sale(self.household, basket, APRIL.replace(day=8), [
                     (self.b.carrots, 8, 'kg', '2.50', None)])
         if self.gironde:
             with set_company(self.gironde):
                 self.c = OptionalScenario(self.gironde, suffix=' G')
 
-    def coordinator(self, login, companies):
+    @staticmethod
+    def coordinator(login, companies):
         "A user of the coordinator group only, in the companies"
         pool = Pool()
         User = pool.get('res.user')
@@ -133,14 +137,11 @@ def year(**context):
 
 
 def figures(records, names):
-    def value(record, name):
-        value = getattr(record, name)
-        if hasattr(value, 'id'):
-            return value.id
-        if isinstance(value, float):
-            return round(value, 3)
-        return value
-    return sorted(tuple(value(r, n) for n in names) for r in records)
+    "The records' figures as sorted tuples: ids of records, kg to the gram"
+    def plain(value):
+        value = getattr(value, 'id', value)
+        return round(value, 3) if isinstance(value, float) else value
+    return sorted(tuple(plain(getattr(r, n)) for n in names) for r in records)
 
 
 class NetworkReportingTestCase(unittest.TestCase):
@@ -152,12 +153,28 @@ class NetworkReportingTestCase(unittest.TestCase):
         activate_module('food_aid_network')
 
     @with_transaction()
-    def test_garden_figures(self):
+    def test_figures(self):
+        "The figures of the coordinator's gardens, computed by hand"
+        s = NetworkScenario()
+        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
+        self.check_garden_figures(s, coordinator)
+        self.check_program_figures(s, coordinator)
+        self.check_constant_queries(s, coordinator)
+        self.check_only_the_coordinators_companies(s, coordinator)
+
+    @with_transaction()
+    def test_documents(self):
+        "The coordinator's export and printed report, and no record"
+        s = NetworkScenario(third=False)
+        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
+        self.check_coordinator_reads_no_record(s, coordinator)
+        self.check_export(s, coordinator)
+        self.check_printed_report(s, coordinator)
+
+    def check_garden_figures(self, s, coordinator):
         "Garden by garden and by month, computed by hand"
         pool = Pool()
         Garden = pool.get('food_aid.network.reporting.garden')
-        s = NetworkScenario()
-        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
         charente, vienne = s.charente.id, s.vienne.id
         with acting_as(coordinator, **year()):
             gardens = Garden.search([])
@@ -205,13 +222,10 @@ class NetworkReportingTestCase(unittest.TestCase):
                             6),
                         ]))
 
-    @with_transaction()
-    def test_program_figures(self):
+    def check_program_figures(self, s, coordinator):
         "The grants mobilised by programme, garden by garden"
         pool = Pool()
         Program = pool.get('food_aid.network.reporting.program')
-        s = NetworkScenario(third=False)
-        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
         with acting_as(coordinator, **year(period='year')):
             programs = Program.search([])
             self.assertEqual(
@@ -227,16 +241,13 @@ class NetworkReportingTestCase(unittest.TestCase):
                 {dict(Program.get_programs())[p]
                     for p in ['mmpt_local', 'pat']})
 
-    @with_transaction()
-    def test_only_the_coordinators_companies(self):
+    def check_only_the_coordinators_companies(self, s, coordinator):
         """The coordinator reads the figures of the companies the user
         belongs to, whatever the current company, and no other's"""
         pool = Pool()
         Garden = pool.get('food_aid.network.reporting.garden')
         Program = pool.get('food_aid.network.reporting.program')
         User = pool.get('res.user')
-        s = NetworkScenario()
-        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
         User.write([coordinator], {'company_filter': 'one'})
         with acting_as(coordinator, **year(period='year')):
             self.assertEqual(
@@ -251,13 +262,10 @@ class NetworkReportingTestCase(unittest.TestCase):
             self.assertEqual(
                 {g.company.id for g in Garden.search([])}, {s.vienne.id})
 
-    @with_transaction()
-    def test_coordinator_reads_no_record(self):
+    def check_coordinator_reads_no_record(self, s, coordinator):
         """The coordinator opens no sale, purchase, grant nor beneficiary
         count of a garden"""
         pool = Pool()
-        s = NetworkScenario(third=False)
-        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
         records = {
             'sale.sale': s.internal.id,
             'purchase.purchase': pool.get('purchase.purchase').search(
@@ -271,6 +279,14 @@ class NetworkReportingTestCase(unittest.TestCase):
             'food_aid.reporting.mmpt': None,
             }
         with acting_as(coordinator, **year()):
+            # nor the people served: no party but the gardens'
+            Party = pool.get('party.party')
+            self.assertEqual(
+                set(Party.search([])),
+                {s.charente.party, s.vienne.party}
+                | ({s.gironde.party} if s.gironde else set()))
+            with self.assertRaises(AccessError):
+                Party.read([s.household.id], ['name'])
             for model, id_ in records.items():
                 Model = pool.get(model)
                 with self.assertRaises(AccessError, msg=model):
@@ -279,13 +295,11 @@ class NetworkReportingTestCase(unittest.TestCase):
                     else:
                         Model.read([id_], ['id'])
 
-    @with_transaction()
-    def test_constant_queries(self):
+    def check_constant_queries(self, s, coordinator):
         "The figures of 3 gardens take as many queries as those of 1"
         pool = Pool()
         Garden = pool.get('food_aid.network.reporting.garden')
         Program = pool.get('food_aid.network.reporting.program')
-        s = NetworkScenario()
         one = s.coordinator('one', [s.charente])
         three = s.coordinator('three', [s.charente, s.vienne, s.gironde])
         names = [n for n in Garden._fields if n not in {'rec_name'}]
@@ -306,13 +320,10 @@ class NetworkReportingTestCase(unittest.TestCase):
         self.assertEqual((one_gardens, three_gardens), (1, 3))
         self.assertEqual(one_queries, three_queries)
 
-    @with_transaction()
-    def test_export(self):
+    def check_export(self, s, coordinator):
         "The CSV and the spreadsheet: the gardens, then the network"
         pool = Pool()
         Export = pool.get('food_aid.network.reporting.export', type='wizard')
-        s = NetworkScenario(third=False)
-        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
         files = {}
         with acting_as(coordinator):
             for format_ in ['csv', 'ods']:
@@ -404,13 +415,10 @@ class NetworkReportingTestCase(unittest.TestCase):
             Report.execute([], {
                     'from_date': APRIL, 'to_date': MARCH, 'period': 'month'})
 
-    @with_transaction()
-    def test_printed_report(self):
+    def check_printed_report(self, s, coordinator):
         "The printed network report shows each garden and the network"
         pool = Pool()
         Report = pool.get('food_aid.network.report', type='report')
-        s = NetworkScenario(third=False)
-        coordinator = s.coordinator('coordination', [s.charente, s.vienne])
         with acting_as(coordinator):
             data = {
                 'from_date': dt.date(YEAR, 1, 1),
@@ -431,3 +439,96 @@ class NetworkReportingTestCase(unittest.TestCase):
                 "Network Figures", "Jardin de Charente", "Jardin de Vienne",
                 "Network", str(YEAR)]:
             self.assertIn(expected, text)
+
+
+def copy_rows(table, template_id, count, overrides, join='', where=''):
+    """Insert count copies of the template row r of the table (times the
+    rows of the join), the columns of overrides set to their SQL
+    expressions of r, of the join and of the series number g"""
+    cursor = Transaction().connection.cursor()
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = %s AND column_name != 'id'", (table,))
+    columns = [c for c, in cursor]
+    names = ', '.join('"%s"' % c for c in columns)
+    values = ', '.join(overrides.get(c, 'r."%s"' % c) for c in columns)
+    cursor.execute(
+        f'INSERT INTO "{table}" ({names}) SELECT {values} '
+        f'FROM "{table}" AS r{join}, generate_series(1, %s) AS g '
+        f'WHERE r.id = %s{where}', (count, template_id))
+
+
+@unittest.skipUnless(
+    os.environ.get('FOOD_AID_NETWORK_BENCH'),
+    "the bench runs with FOOD_AID_NETWORK_BENCH=<sale lines per garden>")
+class NetworkReportingBench(unittest.TestCase):
+    """The figures of 20 gardens of a large platform each, on PostgreSQL:
+
+    FOOD_AID_NETWORK_BENCH=200000 (a year of a large platform per garden,
+    scripts/bench's scale 1) copies, per garden, that many sale lines of
+    the hand-computed scenario's lines over the year, a purchase line for 8
+    sale lines, a grant line for 4 and a loss for 100, then times the
+    coordinator's list of the year by month and by year."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('food_aid_network')
+
+    @with_transaction()
+    def test_twenty_gardens(self):
+        pool = Pool()
+        Garden = pool.get('food_aid.network.reporting.garden')
+        Program = pool.get('food_aid.network.reporting.program')
+        if backend.name != 'postgresql':
+            self.skipTest("bulk copies use PostgreSQL's generate_series")
+        lines = int(os.environ['FOOD_AID_NETWORK_BENCH'])
+        day = f"DATE '{YEAR}-01-01' + (g % 365)"
+        companies = []
+        for index in range(20):
+            company = create_company(f"Jardin {index + 1:02d}")
+            companies.append(company)
+            with set_company(company):
+                s = OptionalScenario(company, suffix=f' {index}')
+            sale_line, = pool.get('sale.line').search([
+                    ('sale.party', '=', s.restos.id),
+                    ('product', '=', s.carrots.id),
+                    ('sale.state', '=', 'confirmed')])
+            sale = sale_line.sale.id
+            cursor = Transaction().connection.cursor()
+            cursor.execute('SELECT MAX(id) FROM sale_sale')
+            last, = cursor.fetchone()
+            copy_rows('sale_sale', sale, lines // 10, {'sale_date': day})
+            copy_rows('sale_line', sale_line.id, 10, {'sale': 's.id'},
+                join=', sale_sale AS s',
+                where=f' AND s.id > {last} AND s.company = {company.id}')
+            purchase_line, = pool.get('purchase.line').search([
+                    ('purchase.party', '=', s.near.id),
+                    ('product', '=', s.carrots.id)])
+            copy_rows('purchase_line', purchase_line.id, lines // 8, {})
+            grant_line = pool.get('food_aid.grant.line').search([
+                    ('grant', '=', s.grant_a.id)], limit=1)[0]
+            copy_rows('food_aid_grant_line', grant_line.id, lines // 4,
+                {'date': day})
+            loss = pool.get('stock.move').search([
+                    ('company', '=', company.id),
+                    ('loss_reason', '!=', None),
+                    ('state', '=', 'done')], limit=1)[0]
+            copy_rows('stock_move', loss.id, max(lines // 100, 1),
+                {'effective_date': day})
+        Transaction().connection.cursor().execute('ANALYZE')
+        coordinator = NetworkScenario.coordinator('bench', companies)
+        timings = {}
+        for period in ['month', 'year']:
+            with acting_as(coordinator, **year(period=period)):
+                start = time.perf_counter()
+                rows = Garden.read(
+                    [g.id for g in Garden.search([])],
+                    [n for n in Garden._fields if n != 'rec_name'])
+                Program.read([p.id for p in Program.search([])], ['amount'])
+                timings[period] = time.perf_counter() - start
+            self.assertEqual(
+                len({r['company'] for r in rows}), len(companies))
+        print(f"\n20 gardens of {lines} sale lines: "
+            + ", ".join(f"{p} {t:.2f} s" for p, t in timings.items()))
+        self.assertLess(max(timings.values()), 2)
