@@ -25,22 +25,11 @@ def setup(database_name):
     delivered and invoiced order of the organisation the week before, and
     the organisation's account invited; return what the test needs"""
     from trytond.pool import Pool
-    from trytond.transaction import Transaction, TransactionError
+    from trytond.transaction import Transaction
     with Transaction().start(database_name, 0, readonly=True):
         Pool(database_name).init()
-
-    extras = {}
-    while True:
-        with Transaction().start(database_name, 0,
-                context={'_skip_warnings': True}, **extras) as transaction:
-            try:
-                data = make_data()
-            except TransactionError as error:
-                transaction.rollback()
-                error.fix(extras)
-                continue
-            transaction.commit()
-            return data
+    from trytond.modules.food_aid_portal.tests.test_module import commit_data
+    return commit_data(database_name, make_data, _skip_warnings=True)
 
 
 def make_data():

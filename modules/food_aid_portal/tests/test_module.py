@@ -39,6 +39,23 @@ SEASON_START = dt.date(2026, 4, 6)
 SEASON_END = dt.date(2026, 9, 27)
 
 
+def commit_data(database_name, make, **context):
+    """Return make() run in a transaction of the database with the context,
+    committed; restarted with the locks it asks for, as a server does"""
+    extras = {}
+    while True:
+        with Transaction().start(database_name, 0, context=context,
+                **extras) as transaction:
+            try:
+                data = make()
+            except TransactionError as error:
+                transaction.rollback()
+                error.fix(extras)
+                continue
+            transaction.commit()
+            return data
+
+
 def setup_portal(products=3, subsidy=True, monday=MONDAY):
     """Create the company, two partners of a food-aid channel (an
     organisation, subsidised, and a canteen) with their web users, and offers
@@ -424,18 +441,7 @@ class PortalPagesTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         activate_module(['food_aid_portal', 'food_aid_planning'])
-        extras = {}
-        while True:
-            with Transaction().start(DB_NAME, 0, context={'date': MONDAY},
-                    **extras) as transaction:
-                try:
-                    cls._setup_data()
-                except TransactionError as error:
-                    transaction.rollback()
-                    error.fix(extras)
-                    continue
-                transaction.commit()
-            break
+        commit_data(DB_NAME, cls._setup_data, date=MONDAY)
 
     @classmethod
     def _setup_data(cls):
