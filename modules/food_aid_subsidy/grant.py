@@ -5,9 +5,9 @@ import datetime as dt
 from collections import defaultdict, namedtuple
 from decimal import Decimal
 
-from sql import For, Literal
+from sql import For, Literal, Null
 from sql.operators import Concat
-from sql.aggregate import Min, Sum
+from sql.aggregate import Count, Min, Sum
 from sql.functions import DateTrunc
 
 from trytond import backend
@@ -450,57 +450,51 @@ class Grant(PeriodMixin, Workflow, ModelSQL, ModelView):
         Invoice = pool.get('account.invoice')
         InvoiceLine = pool.get('account.invoice.line')
         SaleLineFee = pool.get('food_aid.sale.line.fee')
-        result = {}
+        result = {g.id: Decimal(0) for g in grants}
         if not grants:
             return result
+        grant = cls.__table__()
         invoice = Invoice.__table__()
         line = InvoiceLine.__table__()
         credited = InvoiceLine.__table__()
         fee = SaleLineFee.__table__()
         as_text = fields.Char("Reference").sql_cast
         cursor = Transaction().connection.cursor()
-        by_company = defaultdict(list)
-        for grant in grants:
-            by_company[grant.company].append(grant)
-        for company, company_grants in by_company.items():
-            start = min(g.date_start for g in company_grants)
-            where = ((invoice.company == company.id)
-                & (invoice.type == 'out')
-                & invoice.state.in_(['posted', 'paid'])
-                & (invoice.invoice_date >= start)
-                & (line.type == 'line')
-                & (fee.kind == 'solidarity_fund'))
-            # the lines of sales, then the credit notes of those lines
-            sold = line.join(invoice, condition=line.invoice == invoice.id
-                ).join(fee, condition=line.origin == Concat(
-                    'sale.line,', as_text(fee.line)))
-            credit = line.join(invoice, condition=line.invoice == invoice.id
-                ).join(credited, condition=line.origin == Concat(
-                    'account.invoice.line,',
-                    as_text(credited.id))
-                ).join(fee, condition=credited.origin == Concat(
-                    'sale.line,', as_text(fee.line)))
-            collected = []
+        currencies = {g.id: g.company.currency for g in grants}
+        in_period = ((invoice.company == grant.company)
+            & (invoice.invoice_date >= grant.date_start)
+            & ((grant.date_end == Null)
+                | (invoice.invoice_date <= grant.date_end)))
+        where = ((invoice.type == 'out')
+            & invoice.state.in_(['posted', 'paid'])
+            & (line.type == 'line')
+            & (fee.kind == 'solidarity_fund'))
+        # the lines of sales, then the credit notes of those lines
+        sold = line.join(invoice, condition=line.invoice == invoice.id
+            ).join(fee, condition=line.origin == Concat(
+                'sale.line,', as_text(fee.line)))
+        credit = line.join(invoice, condition=line.invoice == invoice.id
+            ).join(credited, condition=line.origin == Concat(
+                'account.invoice.line,', as_text(credited.id))
+            ).join(fee, condition=credited.origin == Concat(
+                'sale.line,', as_text(fee.line)))
+        for sub_ids in grouped_slice(list(result), backend.MAX_QUERY_PARAMS):
+            sub_ids = list(sub_ids)
             for query in [sold, credit]:
-                cursor.execute(*query.select(
-                        invoice.invoice_date, line.quantity, fee.unit_amount,
-                        where=where))
-                for date, quantity, unit_amount in cursor:
-                    # each line collects its fee rounded, as the sale shows
-                    amount = company.currency.round(
+                # each line collects its fee rounded, as the sale shows: the
+                # lines are counted per quantity and fee, not read one by one
+                cursor.execute(*query.join(grant, condition=in_period
+                        ).select(
+                        grant.id, line.quantity, fee.unit_amount,
+                        Count(Literal('*')),
+                        where=where
+                        & fields.SQL_OPERATORS['in'](grant.id, sub_ids),
+                        group_by=[grant.id, line.quantity, fee.unit_amount]))
+                for grant_id, quantity, unit_amount, number in cursor:
+                    result[grant_id] += number * currencies[grant_id].round(
                         Decimal(str(quantity or 0))
                         * Decimal(str(unit_amount or 0)))
-                    if isinstance(date, str):
-                        date = dt.date.fromisoformat(date)
-                    collected.append((date, amount))
-            for grant in company_grants:
-                result[grant.id] = grant.currency.round(sum(
-                        (a for d, a in collected
-                            if d >= grant.date_start
-                            and (not grant.date_end
-                                or d <= grant.date_end)),
-                        Decimal(0)))
-        return result
+        return {g.id: g.currency.round(result[g.id]) for g in grants}
 
     @classmethod
     def consumption(cls, grants):

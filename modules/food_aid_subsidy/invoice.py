@@ -175,7 +175,9 @@ class Invoice(metaclass=PoolMeta):
                         full_amount=line.amount, amount=subsidy,
                         state='reserved'))
         cls.check_invoice_monthly_caps(capped)
-        to_write = []
+        # the reservations left with the same values are written at once:
+        # those of the lines invoiced in full all are
+        to_write = defaultdict(list)
         for reservation in reservations:
             sale_line = reservation.sale_line
             values = {
@@ -187,7 +189,10 @@ class Invoice(metaclass=PoolMeta):
             if remaining <= 0 or not values['amount']:
                 # the line is invoiced: what it did not use goes back
                 values['state'] = 'cancelled'
-            to_write.extend(([reservation], values))
+            to_write[tuple(sorted(values.items()))].append(reservation)
+        to_write = [
+            a for values, records in to_write.items()
+            for a in (records, dict(values))]
         with without_check_access():
             if to_write:
                 GrantLine.write(*to_write)

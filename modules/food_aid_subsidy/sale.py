@@ -110,16 +110,19 @@ class Sale(metaclass=PoolMeta):
                     party = Party(sale.party.id)
                     habilitation_valid = party.habilitation_valid
                 month = date.replace(day=1)
+                # the grants that apply to each product of the sale
+                applicable = {}
                 for line in sale.lines:
                     if not subsidisable(line):
                         continue
-                    categories = Fee.product_categories(line.product)
-                    applied = []
-                    for grant in grants:
-                        if not grant.applies_to(
+                    if line.product not in applicable:
+                        categories = Fee.product_categories(line.product)
+                        applicable[line.product] = [
+                            g for g in grants if g.applies_to(
                                 sale.channel, party, line.product,
-                                categories):
-                            continue
+                                categories)]
+                    applied = []
+                    for grant in applicable[line.product]:
                         if (grant.requires_habilitation
                                 and not habilitation_valid):
                             if grant not in refused[sale.id]:
