@@ -29,11 +29,16 @@ def setup(database_name):
     with Transaction().start(database_name, 0, readonly=True):
         Pool(database_name).init()
     from trytond.modules.food_aid_portal.tests.test_module import commit_data
-    return commit_data(database_name, make_data, _skip_warnings=True)
+    # the records first, then the documents in a transaction of their own:
+    # confirming and invoicing lock the grant, which restarts the
+    # transaction with the lock taken, and the grant must outlive the restart
+    data = commit_data(database_name, make_data, _skip_warnings=True)
+    return commit_data(
+        database_name, lambda: invoice_data(data), _skip_warnings=True)
 
 
 def make_data():
-    "The data of setup, in its transaction"
+    "The records of setup, in its transaction"
     from trytond.modules.account.tests import get_fiscalyear
     from trytond.modules.account_invoice.tests import set_invoice_sequences
     from trytond.modules.company.tests import set_company
@@ -48,10 +53,6 @@ def make_data():
     pool = Pool()
     Sale = pool.get('sale.sale')
     Line = pool.get('sale.line')
-    Move = pool.get('stock.move')
-    Location = pool.get('stock.location')
-    Shipment = pool.get('stock.shipment.out')
-    Invoice = pool.get('account.invoice')
     FiscalYear = pool.get('account.fiscalyear')
     company, channel, products, (organisation, _) = setup_portal(
         monday=monday)
@@ -76,6 +77,39 @@ def make_data():
         sale.lines = [line]
         sale.save()
         Line.update_price_composition(sale.lines, reprice=True)
+    return {
+        'company': company.id,
+        'channel': channel.id,
+        'products': [p.id for p in products],
+        'organisation': organisation.id,
+        'sale': sale.id,
+        }
+
+
+def invoice_data(data):
+    """The organisation's order of setup confirmed, delivered and invoiced,
+    and its account invited, in their transaction"""
+    from trytond.modules.company.tests import set_company
+    from trytond.pool import Pool
+
+    today = dt.date.today()
+    pool = Pool()
+    Company = pool.get('company.company')
+    Channel = pool.get('food_aid.channel')
+    Product = pool.get('product.product')
+    User = pool.get('web.user')
+    Sale = pool.get('sale.sale')
+    Move = pool.get('stock.move')
+    Location = pool.get('stock.location')
+    Shipment = pool.get('stock.shipment.out')
+    Invoice = pool.get('account.invoice')
+    company = Company(data['company'])
+    channel = Channel(data['channel'])
+    organisation = User(data['organisation'])
+    with set_company(company):
+        # read in the company, as their cost prices are
+        products = Product.browse(data['products'])
+        sale = Sale(data['sale'])
         Sale.quote([sale])
         Sale.confirm([sale])
         Sale.process([sale])

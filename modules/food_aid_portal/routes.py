@@ -529,7 +529,10 @@ def order_detail(request, pool, sale_id):
 @app.route('/<database_name>/portal/invoices/<int:invoice_id>.pdf',
     methods=['GET'])
 @with_pool
-@with_transaction(context=CONTEXT)
+# the first print of a posted invoice stores it, as core's report does
+# (its execute is not a read-only call): a read-only transaction would
+# refuse the write on PostgreSQL
+@with_transaction(readonly=False, context=CONTEXT)
 def invoice_pdf(request, pool, invoice_id):
     database_name = pool.database_name
     InvoiceReport = pool.get('account.invoice', type='report')
