@@ -49,12 +49,21 @@ class DocumentsTestCase(unittest.TestCase):
     def setUpClass(cls):
         from proteus import config
 
-        from trytond.tests.test_tryton import DB_NAME, activate_module
+        from trytond.tests.test_tryton import (
+            DB_NAME, activate_module, drop_db)
         super().setUpClass()
+        # the demo is committed: a database of its own, dropped after
+        drop_db()
         # in French, as the platform runs: the translations are loaded
         activate_module(project_modules() + ['account_fr'], lang='fr')
         cls.config = config.set_trytond(DB_NAME)
         cls.demo = load_demo_data().load('documents-Pa55', weeks=2)
+
+    @classmethod
+    def tearDownClass(cls):
+        from trytond.tests.test_tryton import drop_db
+        super().tearDownClass()
+        drop_db()
 
     def print_document(self, name, records, data=None):
         from proteus import Report

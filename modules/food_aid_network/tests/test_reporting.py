@@ -25,7 +25,8 @@ from trytond.modules.food_aid_network.reporting import (
 from trytond.modules.food_aid_reporting.tests.test_module import (
     APRIL, MARCH, YEAR, OptionalScenario, count_queries, get_id)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
 D = Decimal
@@ -150,6 +151,7 @@ class NetworkReportingTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        drop_db()
         activate_module('food_aid_network')
 
     @with_transaction()
@@ -473,6 +475,7 @@ class NetworkReportingBench(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        drop_db()
         activate_module('food_aid_network')
 
     @with_transaction()

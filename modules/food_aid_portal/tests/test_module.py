@@ -23,7 +23,7 @@ from trytond.modules.food_aid_reporting.tests.test_module import (
     count_queries)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    DB_NAME, ModuleTestCase, activate_module, with_transaction)
+    DB_NAME, ModuleTestCase, activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction, TransactionError
 from trytond.wsgi import app
 
@@ -440,8 +440,15 @@ class PortalPagesTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        # the data are committed: a database of its own, dropped after
+        drop_db()
         activate_module(['food_aid_portal', 'food_aid_planning'])
         commit_data(DB_NAME, cls._setup_data, date=MONDAY)
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
 
     @classmethod
     def _setup_data(cls):
