@@ -486,7 +486,7 @@ class Grant(PeriodMixin, Workflow, ModelSQL, ModelView):
                 cursor.execute(*query.join(grant, condition=in_period
                         ).select(
                         grant.id, line.quantity, fee.unit_amount,
-                        Count(Literal('*')),
+                        Count(grant.id),
                         where=where
                         & fields.SQL_OPERATORS['in'](grant.id, sub_ids),
                         group_by=[grant.id, line.quantity, fee.unit_amount]))
