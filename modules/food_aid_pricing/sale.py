@@ -19,7 +19,9 @@ from .fee import KINDS, fee_kind_label, kind_field_names
 
 # The fields of a sale line whose change recomputes its price composition
 COMPOSITION_FIELDS = {
-    'type', 'product', 'quantity', 'unit', 'unit_price', 'order_fee', 'sale'}
+    'type', 'product', 'quantity', 'unit', 'order_fee', 'sale'}
+# The fields of a sale line whose change checks its price against it
+PRICE_CHECK_FIELDS = COMPOSITION_FIELDS | {'unit_price'}
 # The fields of a sale whose change reprices its draft lines
 REPRICE_FIELDS = {'channel', 'sale_date', 'currency', 'company'}
 
@@ -142,18 +144,12 @@ class Sale(metaclass=PoolMeta):
         self.reprice_lines()
 
     @classmethod
-    def write(cls, *args):
+    def on_modification(cls, mode, sales, field_names=None):
         pool = Pool()
         Line = pool.get('sale.line')
-        super().write(*args)
-        repriced = set()
-        for sales, values in zip(args[::2], args[1::2]):
-            if values.keys() & REPRICE_FIELDS:
-                repriced.update(s.id for s in sales)
-        if repriced:
-            lines = [
-                l for s in cls.browse(list(repriced)) if s.state == 'draft'
-                for l in s.lines]
+        super().on_modification(mode, sales, field_names=field_names)
+        if mode == 'write' and field_names & REPRICE_FIELDS:
+            lines = [l for s in sales if s.state == 'draft' for l in s.lines]
             Line.update_price_composition(lines, reprice=True)
 
     @classmethod
@@ -457,52 +453,69 @@ class SaleLine(metaclass=PoolMeta):
         return producer_price + sum((a for _, a in amounts), Decimal(0))
 
     @classmethod
-    def update_price_composition(cls, lines, reprice=False):
-        """Store the producer price and the fees of the lines of draft sales
-        and, when reprice, set their unit price to the composition"""
+    def price_compositions(cls, lines):
+        """Yield each line with its price composition, computed with the fees
+        and fair prices read once per company and date"""
         pool = Pool()
         Fee = pool.get('food_aid.fee')
-        LineFee = pool.get('food_aid.sale.line.fee')
-        lines = [
-            l for l in lines
-            if l.type == 'line' and l.sale.state == 'draft']
-        if not lines:
-            return
         by_key = defaultdict(list)
         for line in lines:
-            by_key[(line.sale.company, sale_date(line.sale))].append(line)
-        to_write, to_delete, to_create = [], [], []
+            if line.sale and line.sale.company:
+                key = (line.sale.company, sale_date(line.sale))
+            else:
+                key = None
+            by_key[key].append(line)
         with without_check_access():
-            for (company, date), key_lines in by_key.items():
+            for key, key_lines in by_key.items():
+                if key is None:
+                    for line in key_lines:
+                        yield line, None
+                    continue
+                company, date = key
                 fees = Fee.fees_in_force(
                     company, date, ['per_unit', 'percentage'])
                 fair_prices = cls.group_fair_prices(
                     company, {l.product for l in key_lines if l.product},
                     date)
                 for line in key_lines:
-                    composition = line.compute_price_composition(
+                    yield line, line.compute_price_composition(
                         fees=fees, fair_prices=fair_prices)
-                    if composition is None:
-                        producer_price, amounts = None, []
-                    else:
-                        producer_price, amounts = composition
-                    values = {}
-                    if line.producer_price != producer_price:
-                        values['producer_price'] = producer_price
-                    if reprice and composition is not None:
-                        unit_price = producer_price + sum(
-                            (a for _, a in amounts), Decimal(0))
-                        if line.unit_price != unit_price:
-                            values['unit_price'] = unit_price
-                    if values:
-                        to_write.extend(([line], values))
-                    current = [(f.fee, f.unit_amount) for f in line.fees]
-                    if current != amounts:
-                        to_delete.extend(line.fees)
-                        to_create.extend(
-                            LineFee(line=line, fee=fee, kind=fee.kind,
-                                unit_amount=amount)
-                            for fee, amount in amounts)
+
+    @classmethod
+    def update_price_composition(cls, lines, reprice=False):
+        """Store the producer price and the fees of the lines of draft sales
+        and, when reprice, set their unit price to the composition"""
+        pool = Pool()
+        LineFee = pool.get('food_aid.sale.line.fee')
+        lines = [
+            l for l in lines
+            if l.type == 'line' and l.sale.state == 'draft']
+        if not lines:
+            return
+        to_write, to_delete, to_create = [], [], []
+        with without_check_access():
+            for line, composition in cls.price_compositions(lines):
+                if composition is None:
+                    producer_price, amounts = None, []
+                else:
+                    producer_price, amounts = composition
+                values = {}
+                if line.producer_price != producer_price:
+                    values['producer_price'] = producer_price
+                if reprice and composition is not None:
+                    unit_price = producer_price + sum(
+                        (a for _, a in amounts), Decimal(0))
+                    if line.unit_price != unit_price:
+                        values['unit_price'] = unit_price
+                if values:
+                    to_write.extend(([line], values))
+                current = [(f.fee, f.unit_amount) for f in line.fees]
+                if current != amounts:
+                    to_delete.extend(line.fees)
+                    to_create.extend(
+                        LineFee(line=line, fee=fee, kind=fee.kind,
+                            unit_amount=amount)
+                        for fee, amount in amounts)
             LineFee.delete(to_delete)
             LineFee.save(to_create)
         if to_write:
@@ -514,44 +527,50 @@ class SaleLine(metaclass=PoolMeta):
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
-        transaction = Transaction()
-        if not transaction.user or not transaction.check_access:
+        if not Transaction().user:
             return True
         return ModelData.get_id('food_aid', 'group_food_aid_manager') in (
             User.get_groups())
 
     @classmethod
     def check_unit_price_override(cls, lines):
-        if cls.may_override_price():
-            return
-        for line in lines:
-            if line.type != 'line' or line.sale.state != 'draft':
+        "Refuse the lines of draft sales priced other than their composition"
+        lines = [
+            l for l in lines
+            if l.type == 'line' and l.sale and l.sale.state == 'draft']
+        for line, composition in cls.price_compositions(lines):
+            if composition is None:
                 continue
-            composed = line.composed_unit_price()
-            if composed is not None and line.unit_price != composed:
+            producer_price, amounts = composition
+            composed = producer_price + sum(
+                (a for _, a in amounts), Decimal(0))
+            if line.unit_price != composed:
                 raise PriceOverrideError(gettext(
                         'food_aid_pricing.msg_unit_price_override',
                         line=line.rec_name,
                         price=composed, unit_price=line.unit_price))
 
     @classmethod
-    def create(cls, vlist):
-        lines = super().create(vlist)
-        cls.update_price_composition(lines)
-        cls.check_unit_price_override(cls.browse(lines))
-        return lines
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if not external or mode == 'delete' or cls.may_override_price():
+            return
+        if mode == 'write':
+            changed = values.keys() & PRICE_CHECK_FIELDS
+            if not changed:
+                return
+            # the lines as the write leaves them
+            lines = [
+                cls(l.id, **{f: values[f] for f in changed}) for l in lines]
+        cls.check_unit_price_override(lines)
 
     @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        changed = set()
-        for lines, values in zip(args[::2], args[1::2]):
-            if values.keys() & COMPOSITION_FIELDS:
-                changed.update(l.id for l in lines)
-        if changed:
-            lines = cls.browse(list(changed))
+    def on_modification(cls, mode, lines, field_names=None):
+        super().on_modification(mode, lines, field_names=field_names)
+        if mode == 'create' or (
+                mode == 'write' and field_names & COMPOSITION_FIELDS):
             cls.update_price_composition(lines)
-            cls.check_unit_price_override(cls.browse(list(changed)))
 
     @classmethod
     def copy(cls, lines, default=None):

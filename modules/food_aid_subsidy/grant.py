@@ -62,12 +62,7 @@ Coverage = namedtuple(
     defaults=[None, None, None, None, None])
 
 
-def round_cents(amount):
-    "Round to the cent, as the euro's round does"
-    return amount.quantize(Decimal('0.01'))
-
-
-def split_amount(amount, quantity, coverages, round_=round_cents):
+def split_amount(amount, quantity, coverages, round_):
     """Split the amount of a line between the grants and the customer
 
     The coverages apply in their order, each on what remains for the
@@ -103,7 +98,7 @@ def split_amount(amount, quantity, coverages, round_=round_cents):
     return remaining, result
 
 
-def distribute(total, weights, round_=round_cents):
+def distribute(total, weights, round_):
     """Split total in proportion of the weights with cumulative rounding, so
     that the parts add up to total exactly"""
     weight_total = sum(weights, Decimal(0))
@@ -120,7 +115,7 @@ def distribute(total, weights, round_=round_cents):
 
 def credited_subsidy(
         subsidy, amount, credited, credited_before, given_back_before,
-        round_=round_cents):
+        round_):
     """Return what a credit note gives back of a subsidy
 
     The subsidy was paid on amount; the credit note credits the amount

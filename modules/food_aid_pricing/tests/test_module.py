@@ -9,9 +9,11 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.food_aid.tests.tools import untranslated
+from trytond.modules.food_aid_pricing.exceptions import PriceOverrideError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.tools import file_open
+from trytond.transaction import Transaction
 
 TODAY = dt.date.today()
 
@@ -301,6 +303,57 @@ class FoodAidPricingTestCase(CompanyTestMixin, ModuleTestCase):
             parts = line.price_parts()
             self.assertEqual(parts['adjustment'], D('0.17'))
             self.assertEqual(sum(parts.values()), line.amount)
+
+    @with_transaction()
+    def test_price_override_refused(self):
+        "Only a manager prices a line other than its composition"
+        pool = Pool()
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        Party = pool.get('party.party')
+        Sale = pool.get('sale.sale')
+        Line = pool.get('sale.line')
+        User = pool.get('res.user')
+        company, channels, carrots = self._setup()
+        with set_company(company):
+            self._fee(company, name="Logistique", kind='logistics',
+                computation='per_unit', amount=D('0.25'))
+            customer = Party(name="Épicerie solidaire", addresses=[{}])
+            customer.save()
+            sale = Sale(party=customer, channel=channels['food_aid'],
+                sale_date=TODAY)
+            sale.on_change_party()
+            sale.save()
+            salesperson = User(login='vente', name="Vendeur",
+                companies=[company], company=company,
+                groups=[Group(ModelData.get_id('sale', 'group_sale'))])
+            salesperson.save()
+        values = {
+            'sale': sale.id, 'type': 'line', 'product': carrots.id,
+            'unit': carrots.default_uom.id, 'quantity': 10,
+            }
+        transaction = Transaction()
+        with transaction.set_user(salesperson.id), \
+                transaction.set_context(
+                    company=company.id, _check_access=True):
+            # 1.30 €/kg and 0.25 €/kg of logistics
+            with self.assertRaisesRegex(PriceOverrideError, '1.5500'):
+                Line.create([{**values, 'unit_price': D('1.0000')}])
+            line, = Line.create([{**values, 'unit_price': D('1.5500')}])
+            self.assertEqual(line.producer_price, D('1.3000'))
+            self.assertEqual(
+                [(f.fee.name, f.unit_amount) for f in line.fees],
+                [("Logistique", D('0.2500'))])
+            with self.assertRaisesRegex(PriceOverrideError, '1.5500'):
+                Line.write([line], {'unit_price': D('1.2000')})
+            Line.write([line], {'quantity': 12})
+            self.assertEqual(Line(line.id).unit_price, D('1.5500'))
+        # the platform's own code (and a manager) may set another price
+        Line.write([line], {'unit_price': D('1.2000')})
+        line = Line(line.id)
+        self.assertEqual(line.unit_price, D('1.2000'))
+        self.assertTrue(line.price_overridden)
+        self.assertEqual(line.producer_price, D('1.3000'))
 
     @with_transaction()
     def test_fee_validation(self):
