@@ -619,31 +619,62 @@ WEEK_ORDERS = [
 
 def week_sales(demo, week):
     """The confirmed orders of the week in every channel, of the season's
-    produce, delivered on Thursday"""
-    Sale = Model.get('sale.sale')
-    produce = [demo.products[n] for n in week.produce]
-    sales = []
-    for kind, count, lines, quantity in WEEK_ORDERS:
-        customers = demo.customers[kind]
-        for rank in range(count):
-            sale = Sale(company=demo.company)
-            sale.party = customers[(week.index * count + rank) % len(customers)]
-            sale.channel = demo.channels[kind]
-            sale.sale_date = week.monday
-            sale.shipping_date = week.monday + dt.timedelta(days=3)
-            for line_rank in range(lines):
-                product = produce[
-                    (week.index * 5 + rank * lines + line_rank) % len(produce)]
-                line = sale.lines.new(product=product)
-                # a little more or less from a week to the next
-                factor = 1 + (week.index + rank + line_rank) % 3 / 4
-                line.quantity = round(quantity * factor, 1)
-                if product.default_uom.symbol != 'kg':
-                    line.quantity = float(max(round(line.quantity), 1))
-            sales.append(sale)
-    Sale.save(sales)
-    Sale.click(sales, 'quote')
-    Sale.click(sales, 'confirm')
+    produce, delivered on Thursday
+
+    The orders are keyed in on the server side, calling the on_change
+    methods the client calls (the party's addresses and terms, the line's
+    unit, taxes and composed price), without the client's round trips;
+    quotation and confirmation then go through the sales' workflow."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    config = proteus_config.get_config()
+    produce = [demo.products[n].id for n in week.produce]
+    with Transaction().start(
+            config.database_name, config.user, context=config.context):
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Line = pool.get('sale.line')
+        Product = pool.get('product.product')
+        sale_defaults = Sale.default_get(
+            list(Sale._fields), with_rec_name=False)
+        line_defaults = Line.default_get(
+            list(Line._fields), with_rec_name=False)
+        sales = []
+        for kind, count, lines, quantity in WEEK_ORDERS:
+            customers = demo.customers[kind]
+            for rank in range(count):
+                sale = Sale(**sale_defaults)
+                sale.company = demo.company.id
+                sale.party = customers[
+                    (week.index * count + rank) % len(customers)].id
+                sale.on_change_party()
+                sale.channel = demo.channels[kind].id
+                sale.sale_date = week.monday
+                sale.shipping_date = week.monday + dt.timedelta(days=3)
+                sale_lines = []
+                for line_rank in range(lines):
+                    product = Product(produce[
+                        (week.index * 5 + rank * lines + line_rank)
+                        % len(produce)])
+                    line = Line(**line_defaults)
+                    line.sale = sale
+                    line.product = product
+                    line.on_change_product()
+                    # a little more or less from a week to the next
+                    factor = 1 + (week.index + rank + line_rank) % 3 / 4
+                    line.quantity = round(quantity * factor, 1)
+                    if product.default_uom.symbol != 'kg':
+                        line.quantity = float(max(round(line.quantity), 1))
+                    line.on_change_quantity()
+                    sale_lines.append(line)
+                sale.lines = sale_lines
+                sales.append(sale)
+        Sale.save(sales)
+        ids = [s.id for s in sales]
+    ProteusSale = Model.get('sale.sale')
+    sales = [ProteusSale(i) for i in ids]
+    ProteusSale.click(sales, 'quote')
+    ProteusSale.click(sales, 'confirm')
     return sales
 
 
