@@ -454,32 +454,31 @@ class SaleLine(metaclass=PoolMeta):
 
     @classmethod
     def price_compositions(cls, lines):
-        """Yield each line with its price composition, computed with the fees
-        and fair prices read once per company and date"""
+        """Yield each line of a draft sale with its price composition and the
+        unit price it composes, computed with the fees and fair prices read
+        once per company and date"""
         pool = Pool()
         Fee = pool.get('food_aid.fee')
         by_key = defaultdict(list)
         for line in lines:
-            if line.sale and line.sale.company:
-                key = (line.sale.company, sale_date(line.sale))
-            else:
-                key = None
-            by_key[key].append(line)
+            if line.type == 'line' and line.sale.state == 'draft':
+                by_key[(line.sale.company, sale_date(line.sale))].append(line)
         with without_check_access():
-            for key, key_lines in by_key.items():
-                if key is None:
-                    for line in key_lines:
-                        yield line, None
-                    continue
-                company, date = key
+            for (company, date), key_lines in by_key.items():
                 fees = Fee.fees_in_force(
                     company, date, ['per_unit', 'percentage'])
                 fair_prices = cls.group_fair_prices(
                     company, {l.product for l in key_lines if l.product},
                     date)
                 for line in key_lines:
-                    yield line, line.compute_price_composition(
+                    composition = line.compute_price_composition(
                         fees=fees, fair_prices=fair_prices)
+                    if composition is None:
+                        yield line, None, None
+                    else:
+                        producer_price, amounts = composition
+                        yield line, composition, producer_price + sum(
+                            (a for _, a in amounts), Decimal(0))
 
     @classmethod
     def update_price_composition(cls, lines, reprice=False):
@@ -487,26 +486,17 @@ class SaleLine(metaclass=PoolMeta):
         and, when reprice, set their unit price to the composition"""
         pool = Pool()
         LineFee = pool.get('food_aid.sale.line.fee')
-        lines = [
-            l for l in lines
-            if l.type == 'line' and l.sale.state == 'draft']
-        if not lines:
-            return
         to_write, to_delete, to_create = [], [], []
         with without_check_access():
-            for line, composition in cls.price_compositions(lines):
-                if composition is None:
-                    producer_price, amounts = None, []
-                else:
-                    producer_price, amounts = composition
+            for line, composition, unit_price in cls.price_compositions(
+                    lines):
+                producer_price, amounts = composition or (None, [])
                 values = {}
                 if line.producer_price != producer_price:
                     values['producer_price'] = producer_price
-                if reprice and composition is not None:
-                    unit_price = producer_price + sum(
-                        (a for _, a in amounts), Decimal(0))
-                    if line.unit_price != unit_price:
-                        values['unit_price'] = unit_price
+                if (reprice and unit_price is not None
+                        and line.unit_price != unit_price):
+                    values['unit_price'] = unit_price
                 if values:
                     to_write.extend(([line], values))
                 current = [(f.fee, f.unit_amount) for f in line.fees]
@@ -535,16 +525,8 @@ class SaleLine(metaclass=PoolMeta):
     @classmethod
     def check_unit_price_override(cls, lines):
         "Refuse the lines of draft sales priced other than their composition"
-        lines = [
-            l for l in lines
-            if l.type == 'line' and l.sale and l.sale.state == 'draft']
-        for line, composition in cls.price_compositions(lines):
-            if composition is None:
-                continue
-            producer_price, amounts = composition
-            composed = producer_price + sum(
-                (a for _, a in amounts), Decimal(0))
-            if line.unit_price != composed:
+        for line, _, composed in cls.price_compositions(lines):
+            if composed is not None and line.unit_price != composed:
                 raise PriceOverrideError(gettext(
                         'food_aid_pricing.msg_unit_price_override',
                         line=line.rec_name,
