@@ -85,6 +85,11 @@ def parse_args(args=None):
     parser.add_argument('--cache', default=os.environ.get(
             'BENCH_CACHE', str(ROOT / '.cache' / 'bench')),
         help="where the databases with their modules are kept")
+    parser.add_argument('--network', type=int, default=20, metavar='GARDENS',
+        help="gardens of the network whose consolidated figures are timed, "
+        "each of the platform's size, on PostgreSQL (default 20; 0 skips)")
+    parser.add_argument('--network-only', action='store_true',
+        help="time only the network's consolidated figures")
     parser.add_argument('--json', help="also write the figures there")
     parser.add_argument('--profile', choices=sorted(MODULES),
         help=argparse.SUPPRESS)
@@ -102,11 +107,17 @@ def main(args=None):
         return run_profile(options)
     results = {}
     started = time.monotonic()
-    for profile in ['vanilla', 'project']:
-        results[profile] = spawn(profile, options)
+    if not options.network_only:
+        for profile in ['vanilla', 'project']:
+            results[profile] = spawn(profile, options)
+    if options.network and options.uri.startswith('postgresql'):
+        results['network'] = spawn_network(options)
     results['machine'] = machine(options)
     results['seconds'] = round(time.monotonic() - started)
-    print(table(results, options))
+    if not options.network_only:
+        print(table(results, options))
+    if 'network' in results:
+        print(network_table(results))
     if options.json:
         with open(options.json, 'w', encoding='utf-8') as fp:
             json.dump(results, fp, indent=1)
@@ -138,6 +149,50 @@ def spawn(profile, options):
             raise SystemExit(f"the {profile} benchmark failed")
         with open(output.name, encoding='utf-8') as fp:
             return json.load(fp)
+
+
+def spawn_network(options):
+    """Time the network's consolidated figures over the gardens, each of a
+    year of the platform's size, with food_aid_network's bench test (bulk
+    copies of its hand-computed scenario in PostgreSQL)"""
+    lines = max(round(200000 * options.scale), 10)
+    with tempfile.NamedTemporaryFile(suffix='.json') as output:
+        env = dict(os.environ,
+            TRYTOND_DATABASE__URI=options.uri,
+            DB_NAME=f'bench_network_{os.getpid()}',
+            FOOD_AID_NETWORK_BENCH=str(lines),
+            FOOD_AID_NETWORK_GARDENS=str(options.network),
+            FOOD_AID_NETWORK_BENCH_OUTPUT=output.name)
+        env.pop('TRYTOND_CONFIG', None)
+        env.pop('DB_CACHE', None)
+        process = subprocess.run([
+                sys.executable, '-m', 'pytest', '-q', '-s',
+                '-p', 'no:cacheprovider', '-p', 'no:xdist',
+                str(ROOT / 'modules' / 'food_aid_network' / 'tests'
+                    / 'test_reporting.py'),
+                '-k', 'NetworkReportingBench'],
+            env=env, cwd=ROOT)
+        with open(output.name, encoding='utf-8') as fp:
+            content = fp.read()
+        if not content:
+            raise SystemExit("the network benchmark failed")
+        figures = json.loads(content)
+        figures['passed'] = not process.returncode
+        return figures
+
+
+def network_table(results):
+    network = results['network']
+    rows = ['', f"| network figures, {network['gardens']} gardens × "
+        f"{network['sale_lines']:,} sale lines | by month | by year | goal "
+        "| met |", '|---|---|---|---|---|']
+    month, year = network['month'], network['year']
+    slowest = max(month['seconds'], year['seconds'])
+    rows.append(f"| the coordinator's gardens and programmes, this year | "
+        f"{month['seconds']:.3f} s, {month['queries']} queries | "
+        f"{year['seconds']:.3f} s, {year['queries']} queries | < 2 s | "
+        f"{'yes' if slowest < 2 else 'NO'} |")
+    return '\n'.join(rows)
 
 
 def machine(options):

@@ -6,8 +6,8 @@ the demo's platform, with Vienne and Gironde), each new garden with its
 warehouse, its producer group of the network's shared producers, its
 food-aid organisations and their beneficiary counts, and three months of
 sales in its channels; Charente opens a surplus offer to Vienne, whose
-allocation of the week draws on it (computed: its confirmation makes in step
-Vienne's purchase from Charente and Charente's sale to Vienne); and the
+allocation of the week draws on it (confirmed: it made in step Vienne's
+purchase from Charente and Charente's sale to Vienne); and the
 network's coordinator, who reads the figures of the three gardens.
 
 Called by the demo loader with load(demo) on a configured proteus
@@ -84,6 +84,37 @@ def garden_warehouse(city):
         zone.parent = warehouse
     Location.save(storage_zones)
     return warehouse
+
+
+def garden_books(demo, admin, company):
+    """The garden's chart of accounts (the plan comptable général), its
+    fiscal years with their sequences, and the accounts and VAT of the
+    produce category in the garden's books"""
+    Category = Model.get('product.category')
+    Tax = Model.get('account.tax')
+    User = Model.get('res.user')
+    # the chart is made in the garden the administrator works in
+    admin.company = company
+    admin.company_filter = 'one'
+    admin.save()
+    proteus_config.get_config()._context = User.get_preferences(True, {})
+    accounts = demo.setup_accounting(company, demo.today, demo.start)
+    # the category holds the VAT of every garden, each garden's lines
+    # take their own: it is edited seeing them all
+    admin.company_filter = 'all'
+    admin.save()
+    proteus_config.get_config()._context = User.get_preferences(True, {})
+    category = Category(demo.category.id)
+    category.account_revenue = accounts.revenue
+    category.account_expense = accounts.expense
+    for field, name in [
+            ('customer_taxes', "T.V.A. Vente de biens 5,5%"),
+            ('supplier_taxes', "T.V.A. Achat de biens 5,5%")]:
+        getattr(category, field).extend(Tax.find([
+                    ('company', '=', company.id),
+                    ('name', '=', name),
+                    ('parent', '=', None)]))
+    category.save()
 
 
 def producer_group(demo, company, city):
@@ -190,10 +221,11 @@ def share_surplus(demo, seller, buyer, buyer_warehouse):
     allocation.date_end = week_end
     allocation.strategy = 'fair_share'
     allocation.save()
-    # computed, left to Vienne's manager to confirm: the confirmation
-    # makes the purchase and the sales in step, with the taxes of each
-    # garden's chart of accounts, which the demo creates for Charente only
+    # the confirmation makes in step Vienne's purchase from Charente,
+    # Charente's sale to Vienne and its purchase from the producer, each
+    # with the VAT of its garden's chart of accounts
     allocation.click('compute')
+    allocation.click('confirm')
     return offer, allocation
 
 
@@ -247,9 +279,13 @@ def load(demo):
         company.save()
         admin.companies.append(Company(company.id))
         gardens.append((company, city, names))
+    config = proteus_config.get_config()
+
+    for company, _, _ in gardens:
+        garden_books(demo, admin, company)
+    admin.company = charente
     admin.company_filter = 'all'
     admin.save()
-    config = proteus_config.get_config()
     config._context = User.get_preferences(True, {})
 
     for company, city, names in gardens:

@@ -28,6 +28,7 @@ def test_bench_prints_every_row(tmp_path):
             str(ROOT / 'scripts' / 'bench'), '--uri', uri,
             '--scale', '0.001', '--lines', '4', '--month', '2',
             '--repeat', '1', '--cache', os.path.join(cache, 'bench'),
+            '--network', '2',
             '--json', str(tmp_path / 'bench.json')],
         env=env, capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -50,3 +51,9 @@ def test_bench_prints_every_row(tmp_path):
                 and not line.startswith('| allocation'):
             assert re.search(r'\d', line), line
     assert (tmp_path / 'bench.json').exists()
+    # the network's figures are timed on PostgreSQL only (bulk copies)
+    if uri.startswith('postgresql'):
+        assert re.search(
+            r'^\| the coordinator\'s gardens and programmes, this year \| '
+            r'[\d.]+ s, \d+ queries \| [\d.]+ s, \d+ queries', output, re.M), (
+            output)

@@ -13,6 +13,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .exceptions import NetworkAllocationError
+from .network import across_gardens
 
 
 class Allocation(metaclass=PoolMeta):
@@ -168,14 +169,12 @@ class AllocationLine(metaclass=PoolMeta):
         PurchaseLine = pool.get('purchase.line')
         if not lines:
             return
-        transaction = Transaction()
         by_seller = defaultdict(list)
         for line in lines:
             by_seller[line.seller_company].append(line)
         for seller, seller_lines in sorted(
                 by_seller.items(), key=lambda i: i[0].id):
-            with transaction.set_user(0), transaction.set_context(
-                    company=seller.id, _check_access=False):
+            with across_gardens(company=seller.id):
                 sales, purchases = {}, {}
                 sale_lines, purchase_lines = [], []
                 for line in seller_lines:
@@ -204,6 +203,70 @@ class AllocationLine(metaclass=PoolMeta):
                     line.network_sale_line = sale_line
                     line.network_purchase_line = purchase_line
                 cls.save(seller_lines)
+
+    @classmethod
+    def pass_network_lots(cls, lines):
+        """Give the buyer garden's reception of the lines drawn from the
+        network the lots the seller garden shipped for them
+
+        The seller's shipment to the buyer goes out with the producer's
+        lots; the buyer's incoming moves of the same lines, still to be
+        received, take the same lots (a move split by lot when several were
+        shipped), so that the buyer's staff receive what was shipped and
+        the trace goes on from one garden to the other.  The buyer's staff
+        may not read the seller's moves: the lots are passed by the root
+        user once the rights on the documents of the call are checked."""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Uom = pool.get('product.uom')
+        transaction = Transaction()
+        with across_gardens():
+            lines = [l for l in cls.browse(lines)
+                if l.network_sale_line and l.purchase_line]
+            to_save = []
+            for line in lines:
+                unit = line.product.default_uom
+                shipped = defaultdict(float)
+                for move in line.network_sale_line.moves:
+                    if move.state != 'done' or not move.lot:
+                        continue
+                    if move.to_location.type == 'customer':
+                        shipped[move.lot] += move.internal_quantity
+                    elif move.from_location.type == 'customer':
+                        shipped[move.lot] -= move.internal_quantity
+                waiting = []
+                for move in line.purchase_line.moves:
+                    if (move.state == 'cancelled'
+                            or move.from_location.type != 'supplier'):
+                        continue
+                    if move.lot:
+                        shipped[move.lot] -= move.internal_quantity
+                    elif move.state in {'draft', 'staging', 'assigned'}:
+                        waiting.append(move)
+                for lot, quantity in sorted(
+                        shipped.items(), key=lambda i: i[0].id):
+                    while waiting and quantity >= unit.rounding:
+                        move = waiting.pop(0)
+                        move.lot = lot
+                        if quantity >= move.internal_quantity - unit.rounding:
+                            quantity -= move.internal_quantity
+                            to_save.append(move)
+                            continue
+                        # the lot covers a part of the move: the rest waits
+                        # for the next lot in a copy of the move
+                        part = move.unit.round(Uom.compute_qty(
+                                unit, quantity, move.unit, round=False))
+                        rest = move.unit.round(move.quantity - part)
+                        move.quantity = part
+                        move.save()
+                        with transaction.set_context(_stock_move_split=True):
+                            rest, = Move.copy([move], {
+                                    'quantity': rest,
+                                    'lot': None,
+                                    })
+                        waiting.insert(0, rest)
+                        quantity = 0
+            Move.save(to_save)
 
     def _delivery_date(self):
         pool = Pool()
@@ -265,9 +328,7 @@ class AllocationLine(metaclass=PoolMeta):
         pool = Pool()
         Sale = pool.get('sale.sale')
         Purchase = pool.get('purchase.purchase')
-        transaction = Transaction()
-        with transaction.set_user(0), transaction.set_context(
-                _check_access=False):
+        with across_gardens():
             lines = cls.browse(lines)
             sales = Sale.browse({
                     l.network_sale_line.sale for l in lines

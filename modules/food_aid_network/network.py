@@ -1,8 +1,25 @@
 # This file is part of the food-aid platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
+from contextlib import contextmanager
+
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import PoolMeta
+from trytond.transaction import Transaction
+
+
+@contextmanager
+def across_gardens(**context):
+    """Work in the books of the gardens of the network as the root user
+
+    A garden's staff may not open another garden's books: what the network
+    does in step in the other garden (its sale, its purchase, the lots it
+    passes) is done once the rights on the documents of the call are
+    checked."""
+    transaction = Transaction()
+    with transaction.set_user(0), transaction.set_context(
+            _check_access=False, **context):
+        yield
 
 
 class Network(ModelSQL, ModelView):

@@ -1,8 +1,54 @@
 # This file is part of the food-aid platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
+from trytond.model import ModelView, Workflow
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction
+
+from .network import across_gardens
+
+
+def network_lines(name, ids):
+    "Return the allocation lines drawn from the network of the documents"
+    pool = Pool()
+    Line = pool.get('food_aid.allocation.line')
+    if not ids:
+        return []
+    with across_gardens():
+        return Line.search([
+                (name, 'in', list(ids)),
+                ('network_sale_line', '!=', None),
+                ('purchase_line', '!=', None),
+                ])
+
+
+class Move(metaclass=PoolMeta):
+    __name__ = 'stock.move'
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('done')
+    def do(cls, moves):
+        "Pass the lots shipped to a garden of the network to its reception"
+        pool = Pool()
+        SaleLine = pool.get('sale.line')
+        Line = pool.get('food_aid.allocation.line')
+        super().do(moves)
+        sale_lines = {m.origin.id for m in moves
+            if m.lot and isinstance(m.origin, SaleLine)}
+        Line.pass_network_lots(network_lines('network_sale_line', sale_lines))
+
+
+class Purchase(metaclass=PoolMeta):
+    __name__ = 'purchase.purchase'
+
+    @classmethod
+    def _process_fulfillment(cls, purchases):
+        "Give the moves bought from a garden of the network the lots shipped"
+        pool = Pool()
+        Line = pool.get('food_aid.allocation.line')
+        super()._process_fulfillment(purchases)
+        Line.pass_network_lots(network_lines('purchase_line',
+                {l.id for p in purchases for l in p.line_lines}))
 
 
 class LotTrace(metaclass=PoolMeta):
@@ -30,14 +76,11 @@ class LotTrace(metaclass=PoolMeta):
         pool = Pool()
         Move = pool.get('stock.move')
         Line = pool.get('food_aid.allocation.line')
-        transaction = Transaction()
-        with transaction.set_user(0), transaction.set_context(
-                _check_access=False):
+        with across_gardens():
             origin = Move(self.id).origin
         if not self.lot or not origin or origin.__name__ != origin_model:
             return set()
-        with transaction.set_user(0), transaction.set_context(
-                _check_access=False):
+        with across_gardens():
             lines = Line.search([
                     (origin_name, '=', origin.id),
                     ('network_sale_line', '!=', None),

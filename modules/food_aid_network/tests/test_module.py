@@ -163,6 +163,16 @@ class FoodAidNetworkTestCase(CompanyTestMixin, ModuleTestCase):
             Sale.confirm([sale])
         return sale
 
+    def _computed_allocation(self, warehouse):
+        "Create and compute the allocation of the week of the warehouse"
+        pool = Pool()
+        Allocation = pool.get('food_aid.allocation')
+        allocation, = Allocation.create([{
+                    'warehouse': warehouse.id,
+                    'date_start': MONDAY, 'date_end': SUNDAY}])
+        Allocation.compute([allocation])
+        return allocation
+
     def _user(self, company, login, *groups):
         "Create a user of the company in the groups"
         pool = Pool()
@@ -319,6 +329,75 @@ class FoodAidNetworkTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(Allocation(allocation.id).state, 'confirmed')
 
     @with_transaction()
+    def test_network_lots_pass_to_reception(self):
+        """The lots Charente ships to Vienne are the lots of Vienne's
+        reception, its move split by lot, whichever garden goes first"""
+        pool = Pool()
+        Allocation = pool.get('food_aid.allocation')
+        Location = pool.get('stock.location')
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        Purchase = pool.get('purchase.purchase')
+        (_, charente, vienne, _, farm, carrots,
+            warehouses) = self._gardens()
+        self._shared_offer(charente, farm, carrots, warehouses[charente])
+        self._order(vienne, warehouses[vienne], carrots, 30)
+        with set_company(vienne):
+            allocation = self._computed_allocation(warehouses[vienne])
+            Allocation.confirm([allocation])
+            line, = Allocation(allocation.id).lines
+        customer, = Location.search([('type', '=', 'customer')])
+
+        def ship(lots):
+            "Charente ships the network sale line in the lots"
+            with set_company(charente):
+                moves = Move.create([{
+                            'product': carrots.id, 'unit': carrots.default_uom,
+                            'quantity': quantity, 'lot': lot.id,
+                            'from_location': (
+                                warehouses[charente].storage_location.id),
+                            'to_location': customer.id,
+                            'origin': str(line.network_sale_line),
+                            'unit_price': D('1.6000'),
+                            'currency': charente.currency.id,
+                            'company': charente.id,
+                            } for lot, quantity in lots])
+                Move.do(moves)
+
+        def received():
+            return sorted(
+                (m.quantity, m.lot.number if m.lot else None, m.state)
+                for m in Move.search([
+                        ('origin', '=', str(line.purchase_line))]))
+
+        with set_company(charente):
+            lots = Lot.create([
+                    {'number': n, 'product': carrots.id}
+                    for n in ['L1', 'L2']])
+        with set_company(vienne):
+            purchase = Purchase(line.purchase_line.purchase.id)
+            Purchase.quote([purchase])
+            Purchase._process_fulfillment([purchase])
+        self.assertEqual(received(), [(30, None, 'draft')])
+
+        # Vienne's move waits: Charente's shipment of a part passes its lot
+        ship([(lots[0], 18)])
+        self.assertEqual(
+            received(), [(12, None, 'draft'), (18, 'L1', 'draft')])
+
+        # Charente ships the rest before Vienne's purchase makes its moves:
+        # they are made with the lots shipped
+        with set_company(vienne):
+            Move.delete(Move.search([
+                        ('origin', '=', str(line.purchase_line))]))
+        ship([(lots[1], 12)])
+        self.assertEqual(received(), [])
+        with set_company(vienne):
+            Purchase._process_fulfillment([Purchase(purchase.id)])
+        self.assertEqual(
+            received(), [(12, 'L2', 'draft'), (18, 'L1', 'draft')])
+
+    @with_transaction()
     def test_allocation_garden_left_network(self):
         "An offer no longer shared with the garden is not drawn on"
         pool = Pool()
@@ -330,10 +409,7 @@ class FoodAidNetworkTestCase(CompanyTestMixin, ModuleTestCase):
         self._shared_offer(charente, farm, carrots, warehouses[charente])
         self._order(vienne, warehouses[vienne], carrots, 30)
         with set_company(vienne):
-            allocation, = Allocation.create([{
-                        'warehouse': warehouses[vienne].id,
-                        'date_start': MONDAY, 'date_end': SUNDAY}])
-            Allocation.compute([allocation])
+            allocation = self._computed_allocation(warehouses[vienne])
             self.assertEqual(len(allocation.lines), 1)
             Company.write([vienne], {'network': None})
             with self.assertRaisesRegex(
