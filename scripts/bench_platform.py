@@ -164,7 +164,8 @@ def spawn_network(options):
             FOOD_AID_NETWORK_GARDENS=str(options.network),
             FOOD_AID_NETWORK_BENCH_OUTPUT=output.name)
         env.pop('TRYTOND_CONFIG', None)
-        env.pop('DB_CACHE', None)
+        # the database with the module activated is kept with the others
+        env['DB_CACHE'] = os.path.join(options.cache, 'postgresql')
         process = subprocess.run([
                 sys.executable, '-m', 'pytest', '-q', '-s',
                 '-p', 'no:cacheprovider', '-p', 'no:xdist',

@@ -86,24 +86,29 @@ def garden_warehouse(city):
     return warehouse
 
 
+def work_in(user, company, company_filter):
+    "Make the user work in the company, seeing one or all of its companies"
+    User = Model.get('res.user')
+    config = proteus_config.get_config()
+    User.write([user], {
+            'company': company.id,
+            'company_filter': company_filter,
+            }, config.context)
+    config._context = User.get_preferences(True, {})
+
+
 def garden_books(demo, admin, company):
     """The garden's chart of accounts (the plan comptable général), its
     fiscal years with their sequences, and the accounts and VAT of the
     produce category in the garden's books"""
     Category = Model.get('product.category')
     Tax = Model.get('account.tax')
-    User = Model.get('res.user')
     # the chart is made in the garden the administrator works in
-    admin.company = company
-    admin.company_filter = 'one'
-    admin.save()
-    proteus_config.get_config()._context = User.get_preferences(True, {})
+    work_in(admin, company, 'one')
     accounts = demo.setup_accounting(company, demo.today, demo.start)
     # the category holds the VAT of every garden, each garden's lines
     # take their own: it is edited seeing them all
-    admin.company_filter = 'all'
-    admin.save()
-    proteus_config.get_config()._context = User.get_preferences(True, {})
+    work_in(admin, company, 'all')
     category = Category(demo.category.id)
     category.account_revenue = accounts.revenue
     category.account_expense = accounts.expense
@@ -279,14 +284,10 @@ def load(demo):
         company.save()
         admin.companies.append(Company(company.id))
         gardens.append((company, city, names))
-    config = proteus_config.get_config()
-
+    admin.save()
     for company, _, _ in gardens:
         garden_books(demo, admin, company)
-    admin.company = charente
-    admin.company_filter = 'all'
-    admin.save()
-    config._context = User.get_preferences(True, {})
+    work_in(admin, charente, 'all')
 
     for company, city, names in gardens:
         warehouse = garden_warehouse(city)
@@ -307,9 +308,7 @@ def load(demo):
         demo, charente, vienne, vienne_warehouse)
     drawn = len(allocation.lines)
 
-    admin.company_filter = company_filter
-    admin.save()
-    config._context = User.get_preferences(True, {})
+    work_in(admin, charente, company_filter)
     user = coordinator(
         getattr(demo, 'password', 'cocagne16'),
         [charente] + [c for c, _, _ in gardens])

@@ -37,6 +37,9 @@ def load_demo_data():
     return module
 
 
+GARDEN_VIENNE = "Jardin de Cocagne de la Vienne"
+
+
 def project_modules():
     return sorted(
         p.parent.name for p in (ROOT / 'modules').glob('*/tryton.cfg'))
@@ -97,6 +100,7 @@ class DocumentsTestCase(unittest.TestCase):
         self.check_sale_and_invoice(Model)
         self.check_grant_report_and_claim(Model)
         self.check_activity_report(Model)
+        self.check_network_books(Model)
 
     def check_donation_receipt(self, Model):
         Donation = Model.get('food_aid.donation')
@@ -195,6 +199,31 @@ class DocumentsTestCase(unittest.TestCase):
         self.assertLessEqual(len(headers), 1, headers)
         # each column says something of its own
         self.assertNotIn('Subvention Subvention', flat)
+
+
+    def check_network_books(self, Model):
+        """Vienne's allocation drawn on Charente's surplus made Charente's
+        sale to Vienne and Vienne's purchase from Charente, each with the
+        VAT of its own garden's books"""
+        from proteus import config
+
+        Company = Model.get('company.company')
+        Sale = Model.get('sale.sale')
+        Purchase = Model.get('purchase.purchase')
+        charente = self.demo.company
+        vienne, = Company.find([('party.name', '=', GARDEN_VIENNE)])
+        sale, = Sale.find([('party', '=', vienne.party.id)])
+        self.assertEqual(sale.company.id, charente.id)
+        self.assertEqual(
+            {t.company.id for l in sale.lines for t in l.taxes},
+            {charente.id})
+        with config.get_config().set_context(company=vienne.id):
+            purchase, = Purchase.find([('party', '=', charente.party.id)])
+            self.assertEqual(purchase.company.id, vienne.id)
+            self.assertEqual(purchase.untaxed_amount, sale.untaxed_amount)
+            self.assertEqual(
+                {t.company.id for l in purchase.lines for t in l.taxes},
+                {vienne.id})
 
 
 class RoundSharesTestCase(unittest.TestCase):

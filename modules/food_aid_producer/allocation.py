@@ -488,16 +488,20 @@ class Allocation(PeriodMixin, Workflow, ModelSQL, ModelView):
 
         purchases, purchase_lines, lines = [], [], []
         for allocation in allocations:
-            producers = defaultdict(list)
-            for line in allocation.lines:
-                producers[line.get_purchase_party()].append(line)
-            for producer in sorted(producers, key=lambda p: p.id):
-                purchase = allocation._get_purchase(producer)
-                purchases.append(purchase)
-                for line in producers[producer]:
-                    purchase_lines.append(
-                        (purchase, line.get_purchase_line(purchase)))
-                    lines.append(line)
+            # the taxes and accounts are the allocation's garden's, whichever
+            # company the user works in
+            with Transaction().set_context(company=allocation.company.id):
+                allocation = cls(allocation.id)
+                producers = defaultdict(list)
+                for line in allocation.lines:
+                    producers[line.get_purchase_party()].append(line)
+                for producer in sorted(producers, key=lambda p: p.id):
+                    purchase = allocation._get_purchase(producer)
+                    purchases.append(purchase)
+                    for line in producers[producer]:
+                        purchase_lines.append(
+                            (purchase, line.get_purchase_line(purchase)))
+                        lines.append(line)
         Purchase.save(purchases)
         for purchase, purchase_line in purchase_lines:
             purchase_line.purchase = purchase
