@@ -217,13 +217,30 @@ class DocumentsTestCase(unittest.TestCase):
         self.assertEqual(
             {t.company.id for l in sale.lines for t in l.taxes},
             {charente.id})
-        with config.get_config().set_context(company=vienne.id):
-            purchase, = Purchase.find([('party', '=', charente.party.id)])
-            self.assertEqual(purchase.company.id, vienne.id)
-            self.assertEqual(purchase.untaxed_amount, sale.untaxed_amount)
+        sale_amount = sale.untaxed_amount
+        User = Model.get('res.user')
+        proteus = config.get_config()
+        admin, = User.find([('login', '=', 'admin')])
+
+        def work_in(company):
+            User.write([admin], {
+                    'company': company.id, 'company_filter': 'one'},
+                proteus.context)
+            proteus._context = User.get_preferences(True, {})
+        work_in(vienne)
+        try:
+            # Charente's own garden is a producer of its group: its
+            # purchases from itself are Charente's
+            purchase, = Purchase.find([
+                    ('company', '=', vienne.id),
+                    ('party', '=', charente.party.id),
+                    ])
+            self.assertEqual(purchase.untaxed_amount, sale_amount)
             self.assertEqual(
                 {t.company.id for l in purchase.lines for t in l.taxes},
                 {vienne.id})
+        finally:
+            work_in(charente)
 
 
 class RoundSharesTestCase(unittest.TestCase):
