@@ -4,6 +4,8 @@
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 
+from .rec_name import RecNameSearchMixin
+
 KINDS = [
     ('food_aid', "Food Aid"),
     ('catering', "Collective Catering"),
@@ -12,9 +14,11 @@ KINDS = [
     ]
 
 
-class Channel(DeactivableMixin, ModelSQL, ModelView):
+class Channel(
+        RecNameSearchMixin, DeactivableMixin, ModelSQL, ModelView):
     "A way the platform distributes produce, with its own customers and prices"
     __name__ = 'food_aid.channel'
+    _rec_name_fields = ('code', 'name')
 
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True, strip=True)
@@ -40,15 +44,3 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'[{self.code}] {self.name}'
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('code', operator, operand, *extra),
-            ('name', operator, operand, *extra),
-            ]

@@ -5,6 +5,8 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import PoolMeta
 
+from .rec_name import RecNameSearchMixin
+
 # The product families of the "ma cantine" purchase declaration.
 FOOD_FAMILIES = [
     (None, ""),
@@ -19,9 +21,11 @@ FOOD_FAMILIES = [
     ]
 
 
-class QualityLabel(DeactivableMixin, ModelSQL, ModelView):
+class QualityLabel(
+        RecNameSearchMixin, DeactivableMixin, ModelSQL, ModelView):
     "A quality or sustainability sign that EGalim counts"
     __name__ = 'food_aid.quality_label'
+    _rec_name_fields = ('code', 'name')
 
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char(
@@ -43,18 +47,6 @@ class QualityLabel(DeactivableMixin, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return self.name
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('code', operator, operand, *extra),
-            ('name', operator, operand, *extra),
-            ]
 
 
 class Template(metaclass=PoolMeta):

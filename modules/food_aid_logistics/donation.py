@@ -8,6 +8,7 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.food_aid.access import check_rule
+from trytond.modules.food_aid.rec_name import RecNameSearchMixin
 from trytond.modules.food_aid.report import DocumentMixin
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
@@ -70,9 +71,10 @@ def french_amount(amount):
     return word
 
 
-class Donation(Workflow, ModelSQL, ModelView):
+class Donation(RecNameSearchMixin, Workflow, ModelSQL, ModelView):
     "Food given to the platform, for which the donor gets a tax receipt"
     __name__ = 'food_aid.donation'
+    _rec_name_fields = ('receipt_number', 'donor.rec_name')
 
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -175,17 +177,6 @@ class Donation(Workflow, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return self.receipt_number or f'{self.donor.rec_name} {self.date}'
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        if clause[1].startswith('!') or clause[1].startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('receipt_number', *clause[1:]),
-            ('donor.rec_name', *clause[1:]),
-            ]
 
     @classmethod
     def check_modification(

@@ -16,6 +16,7 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.food_aid.access import check_rule
 from trytond.modules.food_aid.period import PeriodMixin, period_fields
+from trytond.modules.food_aid.rec_name import RecNameSearchMixin
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -148,10 +149,12 @@ def stacking_key(grant):
         grant.id)
 
 
-class Grant(PeriodMixin, Workflow, ModelSQL, ModelView):
+class Grant(
+        RecNameSearchMixin, PeriodMixin, Workflow, ModelSQL, ModelView):
     """A funder's envelope that pays part of the price of eligible sales,
     with its eligibility and coverage rules"""
     __name__ = 'food_aid.grant'
+    _rec_name_fields = ('reference', 'funder.rec_name')
     _rec_name = 'reference'
 
     _states = {
@@ -404,18 +407,6 @@ class Grant(PeriodMixin, Workflow, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.reference} ({self.funder.rec_name})'
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('reference', operator, operand, *extra),
-            ('funder.rec_name', operator, operand, *extra),
-            ]
 
     @classmethod
     def view_attributes(cls):
