@@ -491,7 +491,7 @@ class NetworkReportingBench(unittest.TestCase):
             self.skipTest("bulk copies use PostgreSQL's generate_series")
         lines = int(os.environ['FOOD_AID_NETWORK_BENCH'])
         gardens = int(os.environ.get('FOOD_AID_NETWORK_GARDENS', 20))
-        day = f"DATE '{YEAR}-01-01' + (g % 365)"
+        day = f"DATE '{YEAR}-01-01' + MOD(g, 365)"
         companies = []
         for index in range(gardens):
             company = create_company(f"Jardin {index + 1:02d}")
