@@ -33,8 +33,9 @@ class Move(metaclass=PoolMeta):
         SaleLine = pool.get('sale.line')
         Line = pool.get('food_aid.allocation.line')
         super().do(moves)
+        # only a garden of a network sells to another garden
         sale_lines = {m.origin.id for m in moves
-            if m.lot and isinstance(m.origin, SaleLine)}
+            if m.lot and m.company.network and isinstance(m.origin, SaleLine)}
         Line.pass_network_lots(network_lines('network_sale_line', sale_lines))
 
 
@@ -48,7 +49,8 @@ class Purchase(metaclass=PoolMeta):
         Line = pool.get('food_aid.allocation.line')
         super()._process_fulfillment(purchases)
         Line.pass_network_lots(network_lines('purchase_line',
-                {l.id for p in purchases for l in p.line_lines}))
+                {l.id for p in purchases if p.company.network
+                    for l in p.line_lines}))
 
 
 class LotTrace(metaclass=PoolMeta):
