@@ -23,7 +23,7 @@ from trytond.model import ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.food_aid.report import DocumentMixin, format_year
 from trytond.modules.food_aid_reporting.reporting import (
-    SALE_STATES, Abstract, PeriodContextMixin, PeriodMixin, SaleSourceMixin,
+    Abstract, PeriodContextMixin, PeriodMixin, SaleSourceMixin,
     labelled_templates_query, product_origin_query, share)
 from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
@@ -32,6 +32,7 @@ from trytond.wizard import (
     Button, StateReport, StateTransition, StateView, Wizard)
 
 from .exceptions import NetworkReportingError
+from .reporting_cache import ReportingCacheMixin
 
 CHANNEL_KINDS = ['food_aid', 'catering', 'basket', 'other']
 # the sources of the garden figures; each row's id is unique across them
@@ -79,7 +80,7 @@ class NetworkAbstract(Abstract):
         return super()._where(source) & user_companies_where(source.company)
 
 
-class GardenReporting(
+class GardenReporting(ReportingCacheMixin,
         SaleSourceMixin, PeriodMixin, NetworkAbstract, ModelView):
     """The figures of a garden of the network in a period: kilograms by
     channel, fruit and vegetables, organic and local, persons helped,
@@ -149,23 +150,28 @@ class GardenReporting(
         super().__setup__()
         cls._order.insert(1, ('company', 'ASC'))
 
+    _cache_model = 'food_aid.network.reporting.garden.month'
+    _cache_dimensions = ['currency', 'currency_digits', 'organisation']
+    _cache_measures = [
+        'quantity_kg', 'fruit_vegetable_kg', 'organic_kg', 'local_kg',
+        'amount', 'producer_price_amount', 'priced_amount',
+        'subsidy_amount', 'producer_paid_amount', 'loss_kg', 'loss_value',
+        ] + [k + '_kg' for k in CHANNEL_KINDS]
+
     @classmethod
-    def _source(cls):
+    def _live_source(cls):
         "All the rows of the garden figures, from sales to losses"
         pool = Pool()
         Purchase = pool.get('food_aid.reporting.producer')
         Loss = pool.get('food_aid.reporting.loss')
         with all_companies():
-            sale = super()._source()
+            # the sale lines of SaleSourceMixin
+            sale = super(ReportingCacheMixin, cls)._source()
             purchase = Purchase._source()
             loss = Loss._source()
         grant = grant_line_source(cls)
         zero = Literal(0.)
-        measures = [
-            'quantity_kg', 'fruit_vegetable_kg', 'organic_kg', 'local_kg',
-            'amount', 'producer_price_amount', 'priced_amount',
-            'subsidy_amount', 'producer_paid_amount', 'loss_kg', 'loss_value',
-            ] + [k + '_kg' for k in CHANNEL_KINDS]
+        measures = cls._cache_measures
 
         def rows(source, index, organisation=Literal(None), **values):
             columns = [
@@ -289,8 +295,6 @@ class GardenReporting(
     @classmethod
     def get_persons(cls, records, name):
         pool = Pool()
-        Sale = pool.get('sale.sale')
-        Party = pool.get('party.party')
         BeneficiaryCount = pool.get('food_aid.beneficiary.count')
         cursor = Transaction().connection.cursor()
         delta = cls._period_delta()
@@ -299,25 +303,22 @@ class GardenReporting(
         persons = {}
         if companies and dates:
             # one aggregate per period, in a single query: the persons of
-            # the counts of the organisations served in the period
+            # the counts of the organisations served in the period, as the
+            # rows of the figures give them
+            source = cls._source()
             queries = []
             for index, date in enumerate(dates):
-                sale = Sale.__table__()
-                customer = Party.__table__()
                 count = BeneficiaryCount.__table__()
-                served = sale.join(customer,
-                    condition=sale.party == customer.id).select(
-                    sale.company, sale.party,
-                    where=sale.state.in_(SALE_STATES)
+                served = source.select(
+                    source.company, source.organisation,
+                    where=(source.organisation != Null)
                     & fields.SQL_OPERATORS['in'](
-                        sale.company, list(companies))
-                    & (customer.is_food_aid_organisation == Literal(True))
-                    & (sale.sale_date >= date)
-                    & (sale.sale_date < date + delta)
-                    & cls._date_filter(sale.sale_date),
-                    group_by=[sale.company, sale.party])
+                        source.company, sorted(companies))
+                    & (source.date >= date)
+                    & (source.date < date + delta),
+                    group_by=[source.company, source.organisation])
                 queries.append(served.join(count,
-                        condition=(count.party == served.party)
+                        condition=(count.party == served.organisation)
                         & (count.company == served.company)).select(
                         served.company, Literal(index).as_('period'),
                         Sum(Coalesce(count.persons, 0)).as_('persons'),
@@ -364,7 +365,8 @@ def grant_line_source(report):
             & report._date_filter(line.date)))
 
 
-class ProgramReporting(PeriodMixin, NetworkAbstract, ModelView):
+class ProgramReporting(
+        ReportingCacheMixin, PeriodMixin, NetworkAbstract, ModelView):
     "The grants a garden mobilised in a period, by programme"
     __name__ = 'food_aid.network.reporting.program'
 
@@ -397,8 +399,12 @@ class ProgramReporting(PeriodMixin, NetworkAbstract, ModelView):
         labels = dict(cls.get_programs())
         return {r.id: labels.get(r.program, r.program or '') for r in records}
 
+    _cache_model = 'food_aid.network.reporting.program.month'
+    _cache_dimensions = ['program', 'customer', 'currency', 'currency_digits']
+    _cache_measures = ['amount']
+
     @classmethod
-    def _source(cls):
+    def _live_source(cls):
         return grant_line_source(cls)
 
     @classmethod

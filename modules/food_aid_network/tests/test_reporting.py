@@ -174,6 +174,111 @@ class NetworkReportingTestCase(unittest.TestCase):
         self.check_export(s, coordinator)
         self.check_printed_report(s, coordinator)
 
+    @with_transaction()
+    def test_monthly_sums(self):
+        """The gardens of a network read from their monthly sums what the
+        documents give, before and after the sums are computed again"""
+        pool = Pool()
+        Network = pool.get('food_aid.network')
+        Company = pool.get('company.company')
+        Dirty = pool.get('food_aid.network.reporting.dirty')
+        GardenMonth = pool.get('food_aid.network.reporting.garden.month')
+        ProgramMonth = pool.get('food_aid.network.reporting.program.month')
+        Template = pool.get('product.template')
+        Line = pool.get('food_aid.grant.line')
+        s = NetworkScenario()
+        network, = Network.create([{'name': "Cocagne"}])
+        Company.write([s.charente, s.vienne], {'network': network.id})
+        coordinator = s.coordinator(
+            'coordination', [s.charente, s.vienne, s.gironde])
+        # the gardens that joined are stale until summed: the documents
+        self.assertTrue(Dirty.stale())
+        self.check_same_as_documents(coordinator)
+        Dirty.refresh()
+        self.assertEqual(Dirty.stale(), set())
+        self.assertEqual(
+            {m.company for m in GardenMonth.search([])},
+            {s.charente, s.vienne})
+        self.assertEqual(
+            {(m.company, m.date) for m in ProgramMonth.search([])},
+            {(c, d) for c in [s.charente, s.vienne] for d in [MARCH, APRIL]})
+        # from the sums, the figures computed by hand; Gironde, outside
+        # the network, from its documents
+        coordinator.companies = [s.charente, s.vienne]
+        coordinator.save()
+        self.check_garden_figures(s, coordinator)
+        self.check_program_figures(s, coordinator)
+        self.check_constant_queries(s, coordinator)
+        coordinator.companies = [s.charente, s.vienne, s.gironde]
+        coordinator.save()
+        self.check_same_as_documents(coordinator)
+        # a month wholly or partly in the dates
+        self.check_same_as_documents(coordinator,
+            from_date=MARCH.replace(day=15), to_date=APRIL.replace(day=10))
+        self.check_same_as_documents(
+            coordinator, from_date=APRIL, to_date=APRIL.replace(day=30))
+
+        # a new sale in April in Charente: its month only is stale
+        with set_company(s.charente):
+            s.a.sale(s.a.restos, s.a.food_aid, APRIL.replace(day=20), [
+                    (s.a.carrots, 7, 'kg', '1.50', None)])
+        self.assertEqual(Dirty.stale(), {(s.charente.id, APRIL)})
+        with acting_as(coordinator, **year(period='year')):
+            charente, = [g for g in pool.get(
+                        'food_aid.network.reporting.garden').search([])
+                if g.company == s.charente]
+            self.assertEqual(charente.quantity_kg, 47)
+            self.assertEqual(charente.amount, D('102.50'))
+        self.check_same_as_documents(coordinator)
+        Dirty.refresh()
+        self.check_same_as_documents(coordinator)
+
+        # a grant line moved to another month, then cancelled
+        line = Line.search([('grant.company', '=', s.vienne.id)], limit=1)[0]
+        Line.write([line], {'date': dt.date(YEAR, 5, 2)})
+        self.check_same_as_documents(coordinator)
+        Dirty.refresh()
+        self.check_same_as_documents(coordinator)
+
+        # a setting of every garden: the food family of the lentils
+        template = s.a.lentils.template
+        Template.write([template], {'food_family': 'FRUITS_ET_LEGUMES'})
+        self.assertIn((None, None), Dirty.stale())
+        self.check_same_as_documents(coordinator)
+        Dirty.refresh()
+        self.check_same_as_documents(coordinator)
+
+        # a garden leaving the network: its sums go
+        Company.write([s.vienne], {'network': None})
+        self.check_same_as_documents(coordinator)
+        Dirty.refresh()
+        self.assertEqual(
+            {m.company for m in GardenMonth.search([])}, {s.charente})
+        self.check_same_as_documents(coordinator)
+
+    def check_same_as_documents(self, coordinator, **context):
+        """The figures read by the coordinator are those computed from the
+        documents, by month and by year"""
+        pool = Pool()
+        Garden = pool.get('food_aid.network.reporting.garden')
+        Program = pool.get('food_aid.network.reporting.program')
+        names = [n for n in GARDEN_FIGURES] + [
+            'fruit_vegetable_share', 'organic_share', 'local_share',
+            'producer_share']
+        for period in ['month', 'year']:
+            results = []
+            for live in [False, True]:
+                with acting_as(coordinator, **year(period=period, **{
+                                '_food_aid_network_live': live},
+                            **context)):
+                    results.append((
+                            figures(Garden.search([]), names),
+                            figures(Program.search([]), [
+                                    'date', 'company', 'program', 'amount',
+                                    'customers'])))
+            self.assertEqual(results[0], results[1], msg=(period, context))
+            self.assertTrue(results[1][0] or context)
+
     def check_garden_figures(self, s, coordinator):
         "Garden by garden and by month, computed by hand"
         pool = Pool()
