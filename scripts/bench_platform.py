@@ -193,6 +193,13 @@ def network_table(results):
         f"{month['seconds']:.3f} s, {month['queries']} queries | "
         f"{year['seconds']:.3f} s, {year['queries']} queries | < 2 s | "
         f"{'yes' if slowest < 2 else 'NO'} |")
+    if 'stale_month' in network:
+        stale = network['stale_month']
+        rows.append(f"| the same, a month of a garden changed since the "
+            f"sums (read from its documents) | | {stale['seconds']:.3f} s, "
+            f"{stale['queries']} queries | | |")
+        rows.append(f"| summing again every month of the gardens (the "
+            f"scheduler, {network['refresh_seconds']:.1f} s) | | | | |")
     return '\n'.join(rows)
 
 
