@@ -56,3 +56,11 @@ def check_company(company):
                 ids=str(company.id if company else ''),
                 model=IrModel.get_name('company.company'),
                 rules=''))
+
+
+def check_deletable(records, states, message, name, error=AccessError):
+    """Raise the error of the message, the record named by the parameter
+    name, unless every record is in one of the states that may be deleted"""
+    for record in records:
+        if record.state not in states:
+            raise error(gettext(message, **{name: record.rec_name}))

@@ -5,9 +5,8 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.food_aid.access import check_rule
+from trytond.modules.food_aid.access import check_deletable, check_rule
 from trytond.modules.food_aid.rec_name import RecNameSearchMixin
 from trytond.modules.food_aid.report import DocumentMixin
 from trytond.modules.product import price_digits
@@ -186,11 +185,8 @@ class Donation(RecNameSearchMixin, Workflow, ModelSQL, ModelView):
         if external and mode in {'write', 'delete'}:
             check_rule(cls, donations, mode)
         if mode == 'delete':
-            for donation in donations:
-                if donation.state != 'cancelled':
-                    raise AccessError(gettext(
-                            'food_aid_logistics.msg_donation_delete',
-                            donation=donation.rec_name))
+            check_deletable(donations, {'cancelled'},
+                'food_aid_logistics.msg_donation_delete', 'donation')
 
     @classmethod
     def copy(cls, donations, default=None):

@@ -6,8 +6,7 @@ from collections import defaultdict
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
-from trytond.model.exceptions import AccessError
-from trytond.modules.food_aid.access import check_rule
+from trytond.modules.food_aid.access import check_deletable, check_rule
 from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -251,11 +250,8 @@ class DeliveryRound(Workflow, ModelSQL, ModelView):
         if external and mode in {'write', 'delete'}:
             check_rule(cls, rounds, mode)
         if mode == 'delete':
-            for delivery_round in rounds:
-                if delivery_round.state != 'cancelled':
-                    raise AccessError(gettext(
-                            'food_aid_logistics.msg_round_delete',
-                            round=delivery_round.rec_name))
+            check_deletable(rounds, {'cancelled'},
+                'food_aid_logistics.msg_round_delete', 'round')
 
     @classmethod
     def copy(cls, rounds, default=None):

@@ -288,9 +288,9 @@ class ReportingDirty(ModelSQL):
                         where=table.id.in_(ids[index:index + 1000])))
 
 
-class GardenMonth(ModelSQL):
-    "The sums of a garden's figures in a month, per organisation served"
-    __name__ = 'food_aid.network.reporting.garden.month'
+class MonthSumMixin:
+    "The sums of a garden in a month, in a currency"
+    __slots__ = ()
 
     company = fields.Many2One(
         'company.company', "Company", required=True, ondelete='CASCADE')
@@ -298,6 +298,12 @@ class GardenMonth(ModelSQL):
     # ids, not relations: the sums keep no link of their own
     currency = fields.Integer("Currency")
     currency_digits = fields.Integer("Currency Digits")
+
+
+class GardenMonth(MonthSumMixin, ModelSQL):
+    "The sums of a garden's figures in a month, per organisation served"
+    __name__ = 'food_aid.network.reporting.garden.month'
+
     organisation = fields.Integer("Organisation")
     quantity_kg = fields.Float("Quantity (kg)")
     fruit_vegetable_kg = fields.Float("Fruit and Vegetables (kg)")
@@ -316,17 +322,12 @@ class GardenMonth(ModelSQL):
     loss_value = fields.Numeric("Losses")
 
 
-class ProgramMonth(ModelSQL):
+class ProgramMonth(MonthSumMixin, ModelSQL):
     "The sums of a garden's grants in a month, per programme and customer"
     __name__ = 'food_aid.network.reporting.program.month'
 
-    company = fields.Many2One(
-        'company.company', "Company", required=True, ondelete='CASCADE')
-    date = fields.Date("Month", required=True)
     program = fields.Char("Programme")
     customer = fields.Integer("Customer")
-    currency = fields.Integer("Currency")
-    currency_digits = fields.Integer("Currency Digits")
     amount = fields.Numeric("Amount")
 
 
@@ -339,6 +340,15 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('food_aid.network.reporting.dirty|refresh',
                 "Sum Again the Network's Figures"))
+
+
+def changes_figures(cls, mode, field_names):
+    """Tell whether the modification of the records of cls changes the
+    figures of a network: a creation or a deletion, or a change of the
+    fields of the figures (_stale_fields, None for any field)"""
+    return bool(network_companies()) and (
+        mode != 'write' or cls._stale_fields is None
+        or bool(cls._stale_fields & set(field_names or [])))
 
 
 def date_keys(records, company, date):
@@ -374,9 +384,7 @@ class StaleMixin:
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
-        if network_companies() and (
-                mode != 'write' or cls._stale_fields is None
-                or (cls._stale_fields & set(field_names or []))):
+        if changes_figures(cls, mode, field_names):
             mark_stale(cls._stale_keys(records))
 
 
@@ -453,9 +461,7 @@ class CompanyStaleMixin:
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
-        if network_companies() and (
-                mode != 'write' or cls._stale_fields is None
-                or (cls._stale_fields & set(field_names or []))):
+        if changes_figures(cls, mode, field_names):
             cls._mark_companies(records)
 
 
@@ -492,8 +498,8 @@ class SettingStaleMixin:
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
-        if mode in cls._stale_modes and network_companies() and (
-                mode != 'write' or (cls._stale_fields & set(field_names))):
+        if mode in cls._stale_modes and changes_figures(
+                cls, mode, field_names):
             mark_all_stale()
 
 

@@ -13,9 +13,8 @@ from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.food_aid.access import check_rule
+from trytond.modules.food_aid.access import check_deletable, check_rule
 from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
@@ -260,11 +259,8 @@ class Allocation(PeriodMixin, Workflow, ModelSQL, ModelView):
         if external and mode in {'write', 'delete'}:
             check_rule(cls, allocations, mode)
         if mode == 'delete':
-            for allocation in allocations:
-                if allocation.state not in {'draft', 'cancelled'}:
-                    raise AccessError(gettext(
-                            'food_aid_producer.msg_allocation_delete',
-                            allocation=allocation.rec_name))
+            check_deletable(allocations, {'draft', 'cancelled'},
+                'food_aid_producer.msg_allocation_delete', 'allocation')
 
     @classmethod
     def copy(cls, allocations, default=None):

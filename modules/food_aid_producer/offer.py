@@ -13,8 +13,7 @@ from sql.aggregate import Sum
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.model.exceptions import AccessError
-from trytond.modules.food_aid.access import check_rule
+from trytond.modules.food_aid.access import check_deletable, check_rule
 from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool
@@ -248,11 +247,8 @@ class Offer(PeriodMixin, Workflow, ModelSQL, ModelView):
         if external and mode in {'write', 'delete'}:
             check_rule(cls, offers, mode)
         if mode == 'delete':
-            for offer in offers:
-                if offer.state != 'draft':
-                    raise AccessError(gettext(
-                            'food_aid_producer.msg_offer_delete_draft',
-                            record=offer.rec_name))
+            check_deletable(offers, {'draft'},
+                'food_aid_producer.msg_offer_delete_draft', 'record')
 
     @classmethod
     @ModelView.button

@@ -7,7 +7,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.food_aid.access import check_rule
+from trytond.modules.food_aid.access import check_deletable, check_rule
 from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.food_aid.report import DocumentMixin
 from trytond.pool import Pool
@@ -127,11 +127,9 @@ class Claim(PeriodMixin, Workflow, ModelSQL, ModelView):
         if external and mode in {'write', 'delete'}:
             check_rule(cls, claims, mode)
         if mode == 'delete':
-            for claim in claims:
-                if claim.state not in {'draft', 'cancelled'}:
-                    raise ClaimError(gettext(
-                            'food_aid_subsidy.msg_claim_delete_invoiced',
-                            claim=claim.rec_name))
+            check_deletable(claims, {'draft', 'cancelled'},
+                'food_aid_subsidy.msg_claim_delete_invoiced', 'claim',
+                error=ClaimError)
 
     @classmethod
     def on_modification(cls, mode, claims, field_names=None):

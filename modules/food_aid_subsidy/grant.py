@@ -14,7 +14,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.food_aid.access import check_rule
+from trytond.modules.food_aid.access import check_deletable, check_rule
 from trytond.modules.food_aid.period import PeriodMixin, period_fields
 from trytond.modules.food_aid.rec_name import RecNameSearchMixin
 from trytond.modules.product import price_digits
@@ -639,11 +639,9 @@ class Grant(
         elif mode == 'delete':
             cls.check_open_lines(
                 grants, 'food_aid_subsidy.msg_grant_delete_open_lines')
-            for grant in grants:
-                if grant.state not in {'draft', 'cancelled'}:
-                    raise GrantAccessError(gettext(
-                            'food_aid_subsidy.msg_grant_delete_not_draft',
-                            grant=grant.rec_name))
+            check_deletable(grants, {'draft', 'cancelled'},
+                'food_aid_subsidy.msg_grant_delete_not_draft', 'grant',
+                error=GrantAccessError)
 
     @classmethod
     def copy(cls, grants, default=None):

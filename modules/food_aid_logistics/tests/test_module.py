@@ -477,6 +477,22 @@ class FoodAidLogisticsTestCase(CompanyTestMixin, ModuleTestCase):
                 Donation.receive([donation])
 
     @with_transaction()
+    def test_donation_deleted_once_cancelled(self):
+        "A donation is deleted once cancelled only; the error names it"
+        pool = Pool()
+        Donation = pool.get('food_aid.donation')
+        company = create_company()
+        with set_company(company):
+            donation = self._donation(
+                company, quantity=10, unit_value=Decimal(1))
+            with self.assertRaisesRegex(AccessError, 'you must cancel it'):
+                Donation.delete([donation])
+            self.assertTrue(Donation.search([('id', '=', donation.id)]))
+            Donation.cancel([donation])
+            Donation.delete([donation])
+            self.assertFalse(Donation.search([('id', '=', donation.id)]))
+
+    @with_transaction()
     def test_donation_received(self):
         "A donation enters the stock with a lot and a receipt number"
         pool = Pool()
