@@ -60,6 +60,7 @@ MODELS = {
     'account.invoice': INVOICES,
     'account.invoice.line': INVOICES,
     'company.company': CORE_READ,
+    'currency.currency': CORE_READ,
     'food_aid.allocation': SUPPLY,
     'food_aid.allocation.line': SUPPLY,
     'food_aid.allocation.shortfall': SUPPLY,
@@ -87,6 +88,10 @@ MODELS = {
     # own, outside the four roles), the staff of a garden its garden's
     'food_aid.network.reporting.garden': REPORTS,
     'food_aid.network.reporting.program': REPORTS,
+    # its monthly sums and stale months, written by the scheduler only
+    'food_aid.network.reporting.dirty': (NONE, NONE, NONE, READ),
+    'food_aid.network.reporting.garden.month': (NONE, NONE, NONE, READ),
+    'food_aid.network.reporting.program.month': (NONE, NONE, NONE, READ),
     'food_aid.producer.group': PRODUCER_GROUPS,
     'food_aid.producer.membership': PRODUCER_GROUPS,
     'food_aid.producer.offer': SUPPLY,
@@ -112,6 +117,7 @@ MODELS = {
     'product.category': CORE_READ,
     'product.template': PRODUCTS,
     'product.template-food_aid.quality_label': PRODUCTS,
+    'product.uom': CORE_READ,
     'production': WAREHOUSE,
     'purchase.line': SALES,
     'purchase.purchase': SALES,

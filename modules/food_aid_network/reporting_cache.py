@@ -151,6 +151,8 @@ class ReportingCacheMixin:
             return live_select(Literal(True))
 
         stale = Dirty.stale()
+        if (None, None) in stale:
+            return live_select(Literal(True))
         networked = network_companies()
         from_date, to_date = context.get('from_date'), context.get('to_date')
         # the months wholly in the dates are read from the sums
@@ -162,13 +164,11 @@ class ReportingCacheMixin:
                 first += MONTH
                 live_terms.append(live.date < first)
         if to_date:
-            last = month_start(to_date + dt.timedelta(days=1))
-            if (to_date + dt.timedelta(days=1)).day != 1:
-                last = month_start(to_date)
+            after = to_date + dt.timedelta(days=1)
+            last = month_start(after)
+            if after.day != 1:
                 live_terms.append(live.date >= last)
-        if (None, None) in stale:
-            live_terms = [Literal(True)]
-        elif stale:
+        if stale:
             live_terms.append(
                 keys_condition(live.company, live.date, stale, False))
         outside = user_companies() - networked
@@ -187,10 +187,8 @@ class ReportingCacheMixin:
             (cache.id * 2 + 1).as_('id'),
             *[Column(cache, n).as_(n) for n in names[1:]],
             where=where)
-        if not live_terms or (None, None) in stale:
-            if not live_terms:
-                return cached
-            return live_select(Literal(True))
+        if not live_terms:
+            return cached
         live_where = live_terms[0]
         for term in live_terms[1:]:
             live_where |= term
