@@ -23,6 +23,7 @@ from trytond.cache import Cache
 from trytond.model import ModelSQL, fields
 from trytond.modules.food_aid_reporting.reporting import truncate
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 MONTH = relativedelta(months=1)
@@ -32,6 +33,19 @@ LIVE = '_food_aid_network_live'
 
 def month_start(date):
     return date.replace(day=1) if date else None
+
+
+def stale_key(company, date):
+    "The key of a stale month as read from the database"
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date)
+    return company, date
+
+
+def key_order(key):
+    "The order of the keys, every company and every month first"
+    company, date = key
+    return company or 0, date or dt.date.min
 
 
 _network_companies = Cache('food_aid_network.companies', context=False)
@@ -69,8 +83,8 @@ def mark_stale(keys):
     cursor = Transaction().connection.cursor()
     cursor.execute(*dirty.insert(
             [dirty.company, dirty.date, dirty.create_uid, dirty.create_date],
-            [[c, d, 0, CurrentTimestamp()] for c, d in sorted(
-                    keys, key=lambda k: (k[0] or 0, k[1] or dt.date.min))]))
+            [[c, d, 0, CurrentTimestamp()]
+                for c, d in sorted(keys, key=key_order)]))
 
 
 def mark_all_stale():
@@ -81,8 +95,7 @@ def keys_condition(company, date, keys, exact):
     """The SQL condition that the row of company and date is in one of the
     months of the keys; exact when the date is the month's first day"""
     condition = Literal(False)
-    for key_company, key_date in sorted(
-            keys, key=lambda k: (k[0] or 0, k[1] or dt.date.min)):
+    for key_company, key_date in sorted(keys, key=key_order):
         term = Literal(True)
         if key_company is not None:
             term &= company == key_company
@@ -249,12 +262,7 @@ class ReportingDirty(ModelSQL):
         cursor.execute(*table.select(
                 table.company, table.date,
                 group_by=[table.company, table.date]))
-        keys = set()
-        for company, date in cursor:
-            if isinstance(date, str):
-                date = dt.date.fromisoformat(date)
-            keys.add((company, date))
-        return keys
+        return {stale_key(company, date) for company, date in cursor}
 
     @classmethod
     def refresh(cls):
@@ -272,18 +280,12 @@ class ReportingDirty(ModelSQL):
             rows = cursor.fetchall()
             if not rows:
                 return
-            stale = set()
-            for _, company, date in rows:
-                if isinstance(date, str):
-                    date = dt.date.fromisoformat(date)
-                stale.add((company, date))
+            stale = {stale_key(company, date) for _, company, date in rows}
             for Report in [Garden, Program]:
                 Report._refresh(stale)
             # only the marks read: those of documents changed meanwhile stay
-            ids = [r[0] for r in rows]
-            for index in range(0, len(ids), 1000):
-                cursor.execute(*table.delete(
-                        where=table.id.in_(ids[index:index + 1000])))
+            for ids in grouped_slice([r[0] for r in rows]):
+                cursor.execute(*table.delete(where=table.id.in_(list(ids))))
 
 
 class MonthSumMixin:
@@ -423,9 +425,9 @@ class GrantLine(StaleMixin, metaclass=PoolMeta):
 class Move(StaleMixin, metaclass=PoolMeta):
     __name__ = 'stock.move'
     # the losses only
-    _stale_key_fields = _stale_fields = {
-        'company', 'effective_date', 'loss_reason', 'state', 'quantity',
-        'unit', 'cost_price'}
+    _stale_key_fields = {'company', 'effective_date', 'loss_reason'}
+    _stale_fields = _stale_key_fields | {
+        'state', 'quantity', 'unit', 'cost_price'}
 
     @classmethod
     def _stale_keys(cls, moves):
